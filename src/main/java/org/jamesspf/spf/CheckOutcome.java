@@ -1,0 +1,116 @@
+package org.jamesspf.spf;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What check_host() found: the result, why, the term that decided it, the explanation (on
+ * fail), the lookups spent and the trace of steps.
+ */
+public final class CheckOutcome {
+    private final CheckRequest request;
+    private final SpfResult result;
+    private final Reason reason;
+    private final String term;
+    private final String problem;
+    private final String explanation;
+    private final int dnsLookups;
+    private final int voidLookups;
+    private final long elapsedNanos;
+    private final List<TraceEvent> trace;
+
+    CheckOutcome(CheckRequest request, SpfResult result, Reason reason, String term, String problem, String explanation,
+                 int dnsLookups, int voidLookups, long elapsedNanos, List<TraceEvent> trace) {
+        this.request = Objects.requireNonNull(request, "request");
+        this.result = Objects.requireNonNull(result, "result");
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.term = Objects.requireNonNull(term, "term");
+        this.problem = Objects.requireNonNull(problem, "problem");
+        this.explanation = Objects.requireNonNull(explanation, "explanation");
+        this.dnsLookups = dnsLookups;
+        this.voidLookups = voidLookups;
+        this.elapsedNanos = elapsedNanos;
+        this.trace = List.copyOf(trace);
+    }
+
+    /** An outcome made outside the engine (e.g. an adapter's fault handling), with no trace. */
+    public static CheckOutcome of(CheckRequest request, SpfResult result, Reason reason, String problem) {
+        return new CheckOutcome(request, result, reason, "", problem, "", 0, 0, 0, List.of());
+    }
+
+    public CheckRequest request() {
+        return request;
+    }
+
+    public SpfResult result() {
+        return result;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The domain whose policy was checked first (the identity's domain). */
+    public String domain() {
+        return request.domain();
+    }
+
+    /**
+     * The term of the checked domain's record (or of its redirect target) that decided the
+     * result: the matching mechanism, or the term where an error arose. Empty when none did.
+     */
+    public String term() {
+        return term;
+    }
+
+    /** For errors, what went wrong (quotes DNS data: escape before showing). Empty otherwise. */
+    public String problem() {
+        return problem;
+    }
+
+    /** RFC 7208 6.2: the explanation on fail (the domain's exp or the default). Empty otherwise. */
+    public String explanation() {
+        return explanation;
+    }
+
+    /** RFC 7208 4.6.4: DNS-querying terms evaluated. */
+    public int dnsLookups() {
+        return dnsLookups;
+    }
+
+    /** RFC 7208 4.6.4: lookups that found no data or no name. */
+    public int voidLookups() {
+        return voidLookups;
+    }
+
+    public long elapsedNanos() {
+        return elapsedNanos;
+    }
+
+    public List<TraceEvent> trace() {
+        return trace;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof CheckOutcome)) {
+            return false;
+        }
+        CheckOutcome c = (CheckOutcome) o;
+        return request.equals(c.request) && result == c.result && reason == c.reason && term.equals(c.term)
+            && problem.equals(c.problem) && explanation.equals(c.explanation) && dnsLookups == c.dnsLookups
+            && voidLookups == c.voidLookups && trace.equals(c.trace);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(request, result, reason, term, problem, explanation, dnsLookups, voidLookups);
+    }
+
+    @Override
+    public String toString() {
+        return "CheckOutcome{" + result.token() + ", reason=" + reason + (term.isEmpty() ? "" : ", term=" + term)
+            + (problem.isEmpty() ? "" : ", problem=" + problem) + (explanation.isEmpty() ? "" : ", explanation=" + explanation)
+            + ", lookups=" + dnsLookups + ", void=" + voidLookups + "}";
+    }
+}

@@ -1,0 +1,104 @@
+package org.jamesspf.spf;
+
+import java.util.Objects;
+
+/**
+ * The inputs of one check_host() call (RFC 7208 4.1) for one identity: the client IP, the
+ * sender, the HELO name and the receiver's name (for the {@code r} macro).
+ */
+public final class CheckRequest {
+    /** RFC 7208 7.3: the {@code r} macro when the receiver's name is not known. */
+    public static final String UNKNOWN_RECEIVER = "unknown";
+
+    private final IpAddress ip;
+    private final Identity identity;
+    private final String sender;
+    private final String helo;
+    private final String receiver;
+    private final String localPart;
+    private final String domain;
+
+    private CheckRequest(IpAddress ip, Identity identity, String sender, String helo, String receiver) {
+        this.ip = Objects.requireNonNull(ip, "ip").unmapped();
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.helo = Objects.requireNonNull(helo, "helo");
+        this.receiver = Objects.requireNonNull(receiver, "receiver");
+        Objects.requireNonNull(sender, "sender");
+        // RFC 7208 2.4: a null reverse-path is checked as postmaster@<HELO name>.
+        String effective = identity == Identity.HELO || sender.isEmpty() ? "postmaster@" + helo : sender;
+        int at = effective.lastIndexOf('@');
+        String local = at < 0 ? "" : effective.substring(0, at);
+        // RFC 7208 4.3: a sender without local-part has "postmaster" substituted.
+        this.localPart = local.isEmpty() ? "postmaster" : local;
+        this.domain = at < 0 ? effective : effective.substring(at + 1);
+        this.sender = this.localPart + "@" + this.domain;
+    }
+
+    /** RFC 7208 2.4: the MAIL FROM identity; {@code sender} is "" for the null reverse-path. */
+    public static CheckRequest mailFrom(IpAddress ip, String sender, String helo) {
+        return new CheckRequest(ip, Identity.MAILFROM, sender, helo, UNKNOWN_RECEIVER);
+    }
+
+    /** RFC 7208 2.3: the HELO identity. */
+    public static CheckRequest helo(IpAddress ip, String helo) {
+        return new CheckRequest(ip, Identity.HELO, "", helo, UNKNOWN_RECEIVER);
+    }
+
+    /** The same request with the receiver's own name, used by the {@code r} macro of explanations. */
+    public CheckRequest withReceiver(String receiverName) {
+        return new CheckRequest(ip, identity, identity == Identity.HELO ? "" : sender, helo, receiverName);
+    }
+
+    /** The client IP; an IPv4-mapped IPv6 address is already its IPv4 address (RFC 7208 5). */
+    public IpAddress ip() {
+        return ip;
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The sender as checked ({@code s} macro): local-part@domain after the RFC 7208 2.4 and 4.3 substitutions. */
+    public String sender() {
+        return sender;
+    }
+
+    /** The {@code l} macro. */
+    public String localPart() {
+        return localPart;
+    }
+
+    /** The domain checked first: the {@code o} macro and check_host()'s initial domain. */
+    public String domain() {
+        return domain;
+    }
+
+    /** The {@code h} macro. */
+    public String helo() {
+        return helo;
+    }
+
+    /** The {@code r} macro. */
+    public String receiver() {
+        return receiver;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof CheckRequest)) {
+            return false;
+        }
+        CheckRequest r = (CheckRequest) o;
+        return ip.equals(r.ip) && identity == r.identity && sender.equals(r.sender) && helo.equals(r.helo) && receiver.equals(r.receiver);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(ip, identity, sender, helo, receiver);
+    }
+
+    @Override
+    public String toString() {
+        return "CheckRequest{ip=" + ip + ", identity=" + identity.token() + ", sender=" + sender + ", helo=" + helo + "}";
+    }
+}

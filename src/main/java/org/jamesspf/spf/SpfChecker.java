@@ -1,0 +1,733 @@
+package org.jamesspf.spf;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jamesspf.spf.dns.DnsAnswer;
+import org.jamesspf.spf.dns.SpfDns;
+import org.jamesspf.spf.macro.MacroContext;
+import org.jamesspf.spf.macro.MacroString;
+import org.jamesspf.spf.record.Mechanism;
+import org.jamesspf.spf.record.ParseResult;
+import org.jamesspf.spf.record.SpfRecord;
+import org.jamesspf.spf.record.SpfRecordParser;
+
+/**
+ * RFC 7208 check_host(): evaluates the SPF policy of an identity's domain for a client IP.
+ * Thread-safe and shareable; each call keeps its counters and trace in its own
+ * {@link Evaluation}. DNS goes through {@link SpfDns}; results are values, never exceptions.
+ */
+public final class SpfChecker {
+    /** The explanation used on fail when the domain publishes no usable exp (RFC 7208 6.2). */
+    public static final String DEFAULT_EXPLANATION = "%{o} does not designate %{c} as a permitted sender";
+
+    /** Trace events kept per check; a hostile record cannot make the trace grow past this. */
+    static final int MAX_TRACE_EVENTS = 256;
+    /** Parsed records kept; the cache is dropped whole when it grows past this. */
+    private static final int PARSE_CACHE_SIZE = 4096;
+    private static final int MAX_DOMAIN_LENGTH = 253;
+    private static final int MAX_LABEL_LENGTH = 63;
+
+    private final SpfDns dns;
+    private final Limits limits;
+    private final MacroString defaultExplanation;
+    private final boolean tracing;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, ParseResult> parsed = new ConcurrentHashMap<>();
+
+    private SpfChecker(Builder builder) {
+        this.dns = Objects.requireNonNull(builder.dns, "dns");
+        this.limits = builder.limits;
+        MacroString.Parsed exp = MacroString.parse(builder.defaultExplanation, MacroString.Context.EXPLANATION);
+        if (!exp.isValid()) {
+            throw new IllegalArgumentException("invalid default explanation '" + builder.defaultExplanation + "': " + exp.error());
+        }
+        this.defaultExplanation = exp.value();
+        this.tracing = builder.tracing;
+        this.clock = builder.clock;
+    }
+
+    public static Builder builder(SpfDns dns) {
+        return new Builder(dns);
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** RFC 7208 4: evaluates the request's identity and returns the outcome. */
+    public CheckOutcome checkHost(CheckRequest request) {
+        Objects.requireNonNull(request, "request");
+        long start = System.nanoTime();
+        Evaluation evaluation = new Evaluation(request, start + limits.timeBudget().toNanos());
+        Step step = evaluation.run();
+        return new CheckOutcome(request, step.result, step.reason, step.term, step.problem, step.explanation,
+            evaluation.lookups, evaluation.voids, System.nanoTime() - start, evaluation.trace);
+    }
+
+    /** Parses a record once per distinct text (RFC 7208 4.6: parse before evaluating). */
+    private ParseResult parse(String text) {
+        ParseResult result = parsed.get(text);
+        if (result == null) {
+            result = SpfRecordParser.parse(text);
+            if (parsed.size() >= PARSE_CACHE_SIZE) {
+                parsed.clear();
+            }
+            parsed.put(text, result);
+        }
+        return result;
+    }
+
+    /**
+     * RFC 7208 4.3: whether a domain is a valid, multi-label FQDN: labels of 1 to 63 octets,
+     * at most 253 octets in all, visible ASCII, and a top label that is not all digits.
+     */
+    public static boolean isValidDomain(String domain) {
+        int end = domain.endsWith(".") ? domain.length() - 1 : domain.length();
+        if (end == 0 || end > MAX_DOMAIN_LENGTH) {
+            return false;
+        }
+        int labels = 0;
+        int labelStart = 0;
+        boolean topAllDigits = true;
+        for (int i = 0; i <= end; i++) {
+            char c = i < end ? domain.charAt(i) : '.';
+            if (c == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > MAX_LABEL_LENGTH) {
+                    return false;
+                }
+                labels++;
+                labelStart = i + 1;
+                if (i < end) {
+                    topAllDigits = true;
+                }
+            } else if (c <= 0x20 || c >= 0x7F || c == '@' || c == '[' || c == ']') {
+                return false;
+            } else if (c < '0' || c > '9') {
+                topAllDigits = false;
+            }
+        }
+        return labels >= 2 && !topAllDigits;
+    }
+
+    /**
+     * Whether an expanded domain-spec can be queried: labels of 1 to 63 octets. RFC 7208 4.8
+     * checks syntax before expansion, so any octet is allowed in the labels ("%_" gives spaces).
+     */
+    static boolean isQueryableName(String name) {
+        int end = name.endsWith(".") ? name.length() - 1 : name.length();
+        if (end == 0 || end > MAX_DOMAIN_LENGTH) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || name.charAt(i) == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > MAX_LABEL_LENGTH) {
+                    return false;
+                }
+                labelStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 7208 4.8: a name longer than 253 octets loses left-hand labels until it fits. */
+    static String truncateDomain(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        while (n.length() > MAX_DOMAIN_LENGTH) {
+            int dot = n.indexOf('.');
+            if (dot < 0) {
+                return n;
+            }
+            n = n.substring(dot + 1);
+        }
+        return n;
+    }
+
+    /** An intermediate result of one domain's evaluation. */
+    private static final class Step {
+        final SpfResult result;
+        final Reason reason;
+        final String term;
+        final String problem;
+        final String explanation;
+
+        Step(SpfResult result, Reason reason, String term, String problem, String explanation) {
+            this.result = result;
+            this.reason = reason;
+            this.term = term;
+            this.problem = problem;
+            this.explanation = explanation;
+        }
+
+        static Step of(SpfResult result, Reason reason, String term, String problem) {
+            return new Step(result, reason, term, problem, "");
+        }
+
+        Step withTerm(String newTerm) {
+            return new Step(result, reason, newTerm, problem, explanation);
+        }
+    }
+
+    /** Whether a term matched; or the error result it gave. */
+    private static final Step MATCH = Step.of(SpfResult.PASS, Reason.MATCHED, "", "");
+    private static final Step NO_MATCH = Step.of(SpfResult.NEUTRAL, Reason.NO_MATCH, "", "");
+
+    /** The per-call state: counters, the current domain, the PTR cache and the trace. Never shared. */
+    private final class Evaluation implements MacroContext {
+        final CheckRequest request;
+        final long deadline;
+        final List<TraceEvent> trace;
+        int lookups;
+        int voids;
+        int depth;
+        boolean budgetExceeded;
+        boolean explaining;
+        String currentDomain;
+        String validatedName;
+
+        Evaluation(CheckRequest request, long deadline) {
+            this.request = request;
+            this.deadline = deadline;
+            this.trace = tracing ? new ArrayList<>(16) : List.of();
+            this.currentDomain = request.domain();
+        }
+
+        void trace(TraceEvent.Type type, String subject, Object detail) {
+            if (!tracing) {
+                return;
+            }
+            int size = trace.size();
+            if (size < MAX_TRACE_EVENTS - 1) {
+                trace.add(new TraceEvent(depth, type, subject, detail));
+            } else if (size == MAX_TRACE_EVENTS - 1) {
+                trace.add(new TraceEvent(depth, TraceEvent.Type.TRUNCATED, "trace", "limit of " + MAX_TRACE_EVENTS + " events reached"));
+            }
+        }
+
+        Step run() {
+            String domain = request.domain();
+            // RFC 7208 4.3: a malformed or single-label domain gives none without any lookup.
+            if (!isValidDomain(domain)) {
+                trace(TraceEvent.Type.RESULT, domain, "none: not a valid domain name");
+                return Step.of(SpfResult.NONE, Reason.INVALID_DOMAIN, "", "'" + domain + "' is not a valid domain name");
+            }
+            Step step = checkDomain(truncateDomain(domain), true);
+            if (budgetExceeded && step.result == SpfResult.TEMPERROR) {
+                return Step.of(SpfResult.TEMPERROR, Reason.TIME_BUDGET, step.term, "time budget of " + limits.timeBudget().toMillis() + " ms exceeded");
+            }
+            return step;
+        }
+
+        /** check_host() for one domain: record lookup (4.4), selection (4.5), evaluation (4.6). */
+        Step checkDomain(String domain, boolean explain) {
+            String savedDomain = currentDomain;
+            currentDomain = domain;
+            try {
+                return evaluateDomain(domain, explain);
+            } finally {
+                currentDomain = savedDomain;
+            }
+        }
+
+        private Step evaluateDomain(String domain, boolean explain) {
+            DnsAnswer<String> answer = await(dns.txt(domain));
+            switch (answer.kind()) {
+                case TEMPFAIL:
+                    // RFC 7208 4.4: a DNS error other than "no such name" gives temperror.
+                    trace(TraceEvent.Type.RECORD, domain, "temperror: " + answer.detail());
+                    return Step.of(SpfResult.TEMPERROR, Reason.DNS_TEMPFAIL, "", "DNS failure looking up the TXT records of " + domain);
+                case NXDOMAIN:
+                case NODATA:
+                    // RFC 7208 4.3, 4.4: no such name or no TXT records: none.
+                    trace(TraceEvent.Type.RECORD, domain, "none: " + answer.kind());
+                    return Step.of(SpfResult.NONE, Reason.NO_RECORD, "", domain + " has no SPF record");
+                case RECORDS:
+                    break;
+                default:
+                    throw new AssertionError(answer.kind());
+            }
+            String recordText = null;
+            // RFC 7208 4.5: keep only records that begin with "v=spf1"; more than one is permerror.
+            for (String txt : answer.records()) {
+                if (SpfRecordParser.isSpfRecord(txt)) {
+                    if (recordText != null) {
+                        trace(TraceEvent.Type.RECORD, domain, "permerror: more than one SPF record");
+                        return Step.of(SpfResult.PERMERROR, Reason.MULTIPLE_RECORDS, "", domain + " has more than one SPF record");
+                    }
+                    recordText = txt;
+                }
+            }
+            if (recordText == null) {
+                trace(TraceEvent.Type.RECORD, domain, "none: no v=spf1 record");
+                return Step.of(SpfResult.NONE, Reason.NO_RECORD, "", domain + " has no SPF record");
+            }
+            trace(TraceEvent.Type.RECORD, domain, recordText);
+            ParseResult parse = parse(recordText);
+            if (!parse.isValid()) {
+                // RFC 7208 4.6: a syntax error anywhere in the record is permerror.
+                trace(TraceEvent.Type.RESULT, domain, "permerror: " + parse.message());
+                return Step.of(SpfResult.PERMERROR, Reason.SYNTAX, parse.term(),
+                    "syntax error in the record of " + domain + " at '" + parse.term() + "': " + parse.message());
+            }
+            return evaluateRecord(domain, parse.record(), explain);
+        }
+
+        private Step evaluateRecord(String domain, SpfRecord record, boolean explain) {
+            // RFC 7208 4.6.2: mechanisms are evaluated in order; the first match decides.
+            for (Mechanism mechanism : record.mechanisms()) {
+                trace(TraceEvent.Type.TERM, mechanism.text(), null);
+                if (mechanism.kind().queriesDns() && ++lookups > limits.dnsTerms()) {
+                    // RFC 7208 4.6.4: at most 10 terms that cause DNS queries.
+                    trace(TraceEvent.Type.RESULT, domain, "permerror: DNS lookup limit exceeded");
+                    return Step.of(SpfResult.PERMERROR, Reason.LOOKUP_LIMIT, mechanism.text(),
+                        "more than " + limits.dnsTerms() + " DNS-querying terms");
+                }
+                Step match = evaluateMechanism(mechanism);
+                if (budgetExceeded) {
+                    return Step.of(SpfResult.TEMPERROR, Reason.TIME_BUDGET, mechanism.text(), "time budget exceeded");
+                }
+                if (match == NO_MATCH) {
+                    trace(TraceEvent.Type.NO_MATCH, mechanism.text(), null);
+                    continue;
+                }
+                if (match != MATCH) {
+                    trace(TraceEvent.Type.RESULT, domain, match.result.token() + ": " + match.problem);
+                    return match.withTerm(match.term.isEmpty() || mechanism.kind() == Mechanism.Kind.INCLUDE ? mechanism.text() : match.term);
+                }
+                SpfResult result = mechanism.qualifier().result();
+                trace(TraceEvent.Type.MATCH, mechanism.text(), result.token());
+                String explanation = result == SpfResult.FAIL && explain ? explain(record) : "";
+                return new Step(result, Reason.MATCHED, mechanism.text(), "", explanation);
+            }
+            MacroString redirect = record.redirect();
+            if (redirect != null) {
+                // RFC 7208 6.1: redirect applies when no mechanism matched and counts as a DNS term.
+                String term = "redirect=" + redirect.text();
+                trace(TraceEvent.Type.TERM, term, null);
+                if (++lookups > limits.dnsTerms()) {
+                    trace(TraceEvent.Type.RESULT, domain, "permerror: DNS lookup limit exceeded");
+                    return Step.of(SpfResult.PERMERROR, Reason.LOOKUP_LIMIT, term, "more than " + limits.dnsTerms() + " DNS-querying terms");
+                }
+                String target = expandDomain(redirect);
+                // RFC 7208 6.1: an invalid or record-less target is permerror.
+                if (!isQueryableName(target)) {
+                    return Step.of(SpfResult.PERMERROR, Reason.REDIRECT_NONE, term, "redirect target '" + target + "' is not a valid domain");
+                }
+                depth++;
+                Step inner = checkDomain(target, explain);
+                depth--;
+                if (inner.result == SpfResult.NONE) {
+                    return Step.of(SpfResult.PERMERROR, Reason.REDIRECT_NONE, term, "redirect target " + target + " has no SPF record");
+                }
+                return inner.term.isEmpty() ? inner.withTerm(term) : inner;
+            }
+            // RFC 7208 4.7: no match and no redirect gives neutral.
+            trace(TraceEvent.Type.RESULT, domain, "neutral: no mechanism matched");
+            return Step.of(SpfResult.NEUTRAL, Reason.NO_MATCH, "", "");
+        }
+
+        /** MATCH, NO_MATCH, or an error step. */
+        private Step evaluateMechanism(Mechanism m) {
+            switch (m.kind()) {
+                case ALL:
+                    return MATCH;
+                case IP4:
+                case IP6:
+                    // RFC 7208 5.6: ip4 never matches an IPv6 client and vice versa.
+                    return request.ip().isIn(m.network(), request.ip().isV6() ? m.cidr6() : m.cidr4()) ? MATCH : NO_MATCH;
+                case A:
+                    return evaluateA(m);
+                case MX:
+                    return evaluateMx(m);
+                case PTR:
+                    return evaluatePtr(m);
+                case EXISTS:
+                    return evaluateExists(m);
+                case INCLUDE:
+                    return evaluateInclude(m);
+                default:
+                    throw new AssertionError(m.kind());
+            }
+        }
+
+        private String target(Mechanism m) {
+            return m.domainSpec() == null ? currentDomain : expandDomain(m.domainSpec());
+        }
+
+        /** RFC 7208 5.3: match the client IP against the target's A (or AAAA) records. */
+        private Step evaluateA(Mechanism m) {
+            String target = target(m);
+            if (!isQueryableName(target)) {
+                return invalidTarget(m, target);
+            }
+            DnsAnswer<IpAddress> answer = awaitAddresses(target);
+            trace(TraceEvent.Type.LOOKUP, target, answer);
+            if (answer.kind() == DnsAnswer.Kind.TEMPFAIL) {
+                return tempError(m, target);
+            }
+            if (answer.isVoid()) {
+                return voidLookup(m, target);
+            }
+            return anyInNetwork(answer.records(), m) ? MATCH : NO_MATCH;
+        }
+
+        /** RFC 7208 5.4: match against the addresses of the target's MX hosts; no implicit MX. */
+        private Step evaluateMx(Mechanism m) {
+            String target = target(m);
+            if (!isQueryableName(target)) {
+                return invalidTarget(m, target);
+            }
+            DnsAnswer<String> answer = await(dns.mx(target));
+            trace(TraceEvent.Type.LOOKUP, target + " MX", answer);
+            if (answer.kind() == DnsAnswer.Kind.TEMPFAIL) {
+                return tempError(m, target);
+            }
+            if (answer.isVoid()) {
+                return voidLookup(m, target);
+            }
+            List<String> hosts = answer.records();
+            if (hosts.size() > Limits.MAX_NAMES_PER_TERM) {
+                // RFC 7208 4.6.4: more than 10 MX names is permerror.
+                return Step.of(SpfResult.PERMERROR, Reason.MX_LIMIT, m.text(), target + " has more than " + Limits.MAX_NAMES_PER_TERM + " MX records");
+            }
+            // The address lookups of the MX hosts are independent: start them all, then wait.
+            List<CompletionStage<DnsAnswer<IpAddress>>> pending = new ArrayList<>(hosts.size());
+            for (String host : hosts) {
+                pending.add(addressesOf(host));
+            }
+            boolean tempFailed = false;
+            for (int i = 0; i < hosts.size(); i++) {
+                DnsAnswer<IpAddress> addresses = await(pending.get(i));
+                trace(TraceEvent.Type.LOOKUP, hosts.get(i), addresses);
+                if (addresses.kind() == DnsAnswer.Kind.TEMPFAIL) {
+                    tempFailed = true;
+                } else if (anyInNetwork(addresses.records(), m)) {
+                    return MATCH;
+                }
+            }
+            // RFC 7208 5: a DNS error while evaluating a mechanism that did not otherwise match is temperror.
+            return tempFailed ? tempError(m, target) : NO_MATCH;
+        }
+
+        /** RFC 7208 5.5: a validated PTR name equal to or under the target domain. */
+        private Step evaluatePtr(Mechanism m) {
+            String target = target(m);
+            if (!isQueryableName(target)) {
+                return invalidTarget(m, target);
+            }
+            DnsAnswer<String> names = await(dns.ptr(request.ip()));
+            trace(TraceEvent.Type.LOOKUP, request.ip().reverseName(), names);
+            // RFC 7208 5.5: a DNS error on the PTR lookup means no match (not temperror).
+            if (names.kind() != DnsAnswer.Kind.RECORDS) {
+                return NO_MATCH;
+            }
+            String lowerTarget = Ascii.toLowerCase(truncateDomain(target));
+            List<String> candidates = new ArrayList<>(4);
+            List<String> records = names.records();
+            // RFC 7208 4.6.4: only the first 10 PTR names are considered.
+            int considered = Math.min(records.size(), Limits.MAX_NAMES_PER_TERM);
+            for (int i = 0; i < considered; i++) {
+                String name = stripDot(records.get(i));
+                if (isSameOrSubdomain(Ascii.toLowerCase(name), lowerTarget)) {
+                    candidates.add(name);
+                }
+            }
+            for (String name : validate(candidates)) {
+                trace(TraceEvent.Type.LOOKUP, name, "validated");
+                return MATCH;
+            }
+            return NO_MATCH;
+        }
+
+        /** RFC 7208 5.5: names whose A/AAAA records include the client IP; DNS errors skip a name. */
+        private List<String> validate(List<String> names) {
+            List<CompletionStage<DnsAnswer<IpAddress>>> pending = new ArrayList<>(names.size());
+            for (String name : names) {
+                pending.add(addressesOf(name));
+            }
+            List<String> validated = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                DnsAnswer<IpAddress> addresses = await(pending.get(i));
+                if (addresses.records().contains(request.ip())) {
+                    validated.add(names.get(i));
+                }
+            }
+            return validated;
+        }
+
+        /** RFC 7208 5.7: an A lookup, whatever the client's address family. */
+        private Step evaluateExists(Mechanism m) {
+            String target = expandDomain(m.domainSpec());
+            if (!isQueryableName(target)) {
+                return invalidTarget(m, target);
+            }
+            DnsAnswer<IpAddress> answer = await(dns.a(target));
+            trace(TraceEvent.Type.LOOKUP, target + " A", answer);
+            if (answer.kind() == DnsAnswer.Kind.TEMPFAIL) {
+                return tempError(m, target);
+            }
+            if (answer.isVoid()) {
+                return voidLookup(m, target);
+            }
+            return MATCH;
+        }
+
+        /** RFC 7208 5.2: recursive check_host(); pass matches, fail/softfail/neutral do not, none is permerror. */
+        private Step evaluateInclude(Mechanism m) {
+            String target = expandDomain(m.domainSpec());
+            if (!isQueryableName(target)) {
+                return Step.of(SpfResult.PERMERROR, Reason.INCLUDE_NONE, m.text(), "include target '" + target + "' is not a valid domain");
+            }
+            depth++;
+            // RFC 7208 6.2: the exp of an included record is never used.
+            Step inner = checkDomain(target, false);
+            depth--;
+            switch (inner.result) {
+                case PASS:
+                    return MATCH;
+                case FAIL:
+                case SOFTFAIL:
+                case NEUTRAL:
+                    return NO_MATCH;
+                case TEMPERROR:
+                    return inner;
+                case PERMERROR:
+                    return inner;
+                case NONE:
+                    return Step.of(SpfResult.PERMERROR, Reason.INCLUDE_NONE, m.text(), "include target " + target + " has no SPF record");
+                default:
+                    throw new AssertionError(inner.result);
+            }
+        }
+
+        private Step invalidTarget(Mechanism m, String target) {
+            // RFC 7208 4.8 is silent on a domain-spec that expands to an invalid name; like
+            // pyspf and the openspf suite we treat it as a name that cannot exist: no match.
+            trace(TraceEvent.Type.LOOKUP, target, "not a valid domain name");
+            return NO_MATCH;
+        }
+
+        private Step tempError(Mechanism m, String target) {
+            return Step.of(SpfResult.TEMPERROR, Reason.DNS_TEMPFAIL, m.text(), "DNS failure looking up " + target);
+        }
+
+        private Step voidLookup(Mechanism m, String target) {
+            // RFC 7208 4.6.4: more void lookups than the limit (default 2) is permerror.
+            if (++voids > limits.voidLookups()) {
+                return Step.of(SpfResult.PERMERROR, Reason.VOID_LIMIT, m.text(), "more than " + limits.voidLookups() + " void lookups");
+            }
+            return NO_MATCH;
+        }
+
+        private boolean anyInNetwork(List<IpAddress> addresses, Mechanism m) {
+            IpAddress ip = request.ip();
+            int prefix = ip.isV6() ? m.cidr6() : m.cidr4();
+            for (IpAddress address : addresses) {
+                if (ip.isIn(address, prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private CompletionStage<DnsAnswer<IpAddress>> addressesOf(String name) {
+            return request.ip().isV6() ? dns.aaaa(name) : dns.a(name);
+        }
+
+        private DnsAnswer<IpAddress> awaitAddresses(String name) {
+            return await(addressesOf(name));
+        }
+
+        /** Waits for a DNS answer within the check's time budget (RFC 7208 4.6.4). */
+        private <T> DnsAnswer<T> await(CompletionStage<DnsAnswer<T>> stage) {
+            CompletableFuture<DnsAnswer<T>> future = stage.toCompletableFuture();
+            long remaining = deadline - System.nanoTime();
+            if (budgetExceeded || (remaining <= 0 && !future.isDone())) {
+                budgetExceeded = true;
+                return DnsAnswer.tempFail("time budget exceeded");
+            }
+            try {
+                DnsAnswer<T> answer = future.isDone() ? future.get() : future.get(remaining, TimeUnit.NANOSECONDS);
+                return answer != null ? answer : DnsAnswer.tempFail("DNS adapter returned no answer");
+            } catch (TimeoutException e) {
+                // The lookup goes on in the resolver; the check does not wait for it.
+                budgetExceeded = true;
+                return DnsAnswer.tempFail("time budget exceeded");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                budgetExceeded = true;
+                return DnsAnswer.tempFail("interrupted");
+            } catch (ExecutionException | CancellationException e) {
+                // An adapter that fails its stage instead of answering TEMPFAIL: same meaning.
+                return DnsAnswer.tempFail("DNS adapter failed: " + (e.getCause() != null ? e.getCause() : e));
+            }
+        }
+
+        /** RFC 7208 6.2: the explanation of a fail: the exp TXT, macro-expanded, else the default. */
+        private String explain(SpfRecord record) {
+            MacroString exp = record.exp();
+            if (exp != null) {
+                String target = expandDomain(exp);
+                if (isQueryableName(target)) {
+                    DnsAnswer<String> answer = await(dns.txt(target));
+                    trace(TraceEvent.Type.EXPLANATION, target, answer);
+                    // RFC 7208 6.2: DNS errors or not exactly one TXT record: no exp, use the default.
+                    if (answer.kind() == DnsAnswer.Kind.RECORDS && answer.records().size() == 1) {
+                        MacroString.Parsed text = MacroString.parse(answer.records().get(0), MacroString.Context.EXPLANATION);
+                        if (text.isValid()) {
+                            return expandExplanation(text.value());
+                        }
+                        trace(TraceEvent.Type.EXPLANATION, target, "invalid explanation: " + text.error());
+                    }
+                } else {
+                    trace(TraceEvent.Type.EXPLANATION, target, "not a valid domain name");
+                }
+            }
+            return expandExplanation(defaultExplanation);
+        }
+
+        private String expandExplanation(MacroString text) {
+            boolean saved = explaining;
+            explaining = true;
+            try {
+                return text.expand(this);
+            } finally {
+                explaining = saved;
+            }
+        }
+
+        /** RFC 7208 7.3, 4.8: expand a domain-spec, truncated to 253 octets. */
+        private String expandDomain(MacroString spec) {
+            return truncateDomain(spec.expand(this));
+        }
+
+        @Override
+        public String value(char letter) {
+            switch (letter) {
+                case 's':
+                    return request.sender();
+                case 'l':
+                    return request.localPart();
+                case 'o':
+                    return request.domain();
+                case 'd':
+                    return currentDomain;
+                case 'i':
+                    return request.ip().toMacroForm();
+                case 'p':
+                    return validatedName();
+                case 'v':
+                    return request.ip().isV6() ? "ip6" : "in-addr";
+                case 'h':
+                    return request.helo();
+                case 'c':
+                    return request.ip().toString();
+                case 'r':
+                    return request.receiver();
+                case 't':
+                    return Long.toString(clock.millis() / 1000);
+                default:
+                    throw new AssertionError("macro letter not allowed by the parser: " + letter);
+            }
+        }
+
+        /**
+         * RFC 7208 7.3: the {@code p} macro: a validated PTR name of the client, preferring
+         * the current domain, then a subdomain of it, then any; "unknown" when none.
+         */
+        private String validatedName() {
+            if (validatedName != null) {
+                return validatedName;
+            }
+            String found = "unknown";
+            DnsAnswer<String> names = await(dns.ptr(request.ip()));
+            trace(TraceEvent.Type.LOOKUP, request.ip().reverseName(), names);
+            if (names.kind() == DnsAnswer.Kind.RECORDS) {
+                List<String> candidates = new ArrayList<>();
+                List<String> records = names.records();
+                for (int i = 0; i < Math.min(records.size(), Limits.MAX_NAMES_PER_TERM); i++) {
+                    candidates.add(stripDot(records.get(i)));
+                }
+                List<String> validated = validate(candidates);
+                String domain = Ascii.toLowerCase(currentDomain);
+                String subdomain = null;
+                for (String name : validated) {
+                    String lower = Ascii.toLowerCase(name);
+                    if (lower.equals(domain)) {
+                        subdomain = null;
+                        found = name;
+                        break;
+                    }
+                    if (subdomain == null && isSameOrSubdomain(lower, domain)) {
+                        subdomain = name;
+                    }
+                }
+                if (found.equals("unknown")) {
+                    found = subdomain != null ? subdomain : validated.isEmpty() ? "unknown" : validated.get(0);
+                }
+            }
+            validatedName = found;
+            return found;
+        }
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    private static boolean isSameOrSubdomain(String name, String domain) {
+        return name.equals(domain) || (name.endsWith(domain) && name.length() > domain.length()
+            && name.charAt(name.length() - domain.length() - 1) == '.');
+    }
+
+    /** Configures a checker. */
+    public static final class Builder {
+        private final SpfDns dns;
+        private Limits limits = Limits.defaults();
+        private String defaultExplanation = DEFAULT_EXPLANATION;
+        private boolean tracing = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(SpfDns dns) {
+            this.dns = Objects.requireNonNull(dns, "dns");
+        }
+
+        public Builder limits(Limits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        /** The explanation on fail without a usable exp: an RFC 7208 6.2 explain-string (macros allowed). */
+        public Builder defaultExplanation(String value) {
+            this.defaultExplanation = Objects.requireNonNull(value, "defaultExplanation");
+            return this;
+        }
+
+        /** Whether outcomes carry a trace (default true); off saves a little work per check. */
+        public Builder tracing(boolean value) {
+            this.tracing = value;
+            return this;
+        }
+
+        /** The clock of the {@code t} macro. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public SpfChecker build() {
+            return new SpfChecker(this);
+        }
+    }
+}

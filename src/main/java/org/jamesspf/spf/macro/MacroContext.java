@@ -1,0 +1,10 @@
+package org.jamesspf.spf.macro;
+
+/** Supplies the values of macro letters (RFC 7208 7.3) for one expansion. */
+public interface MacroContext {
+    /**
+     * The value of a lower-case macro letter, before transformers. Never {@code null}: a value
+     * that cannot be had (a {@code p} with no validated name) is RFC 7208's "unknown".
+     */
+    String value(char letter);
+}

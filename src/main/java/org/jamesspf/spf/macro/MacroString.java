@@ -1,0 +1,362 @@
+package org.jamesspf.spf.macro;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed macro-string (RFC 7208 7.1): literal text and macro-expands, expanded against a
+ * {@link MacroContext}. Parsing happens once; expansion allocates only the result.
+ */
+public final class MacroString {
+    /** Where a macro-string appears; RFC 7208 7.3 allows c, r and t only in explanations. */
+    public enum Context {
+        /** A domain-spec of a mechanism or modifier: must end as RFC 7208 12 domain-end says. */
+        DOMAIN_SPEC,
+        /** The value of an unknown modifier: any macro-string. */
+        MODIFIER_VALUE,
+        /** An explanation string (RFC 7208 6.2): spaces allowed, and the letters c, r, t. */
+        EXPLANATION
+    }
+
+    private static final String DELIMITERS = ".-+,/_=";
+    private static final String LETTERS = "slodiphv";
+    private static final String EXP_LETTERS = "crt";
+
+    private final String text;
+    private final Object[] parts; // String literals and Macro expands
+    private final boolean literalOnly;
+
+    private MacroString(String text, Object[] parts) {
+        this.text = text;
+        this.parts = parts;
+        boolean literal = true;
+        for (Object part : parts) {
+            if (part instanceof Macro) {
+                literal = false;
+                break;
+            }
+        }
+        this.literalOnly = literal;
+    }
+
+    /** The outcome of parsing: a macro-string, or the message and offset of the first error. */
+    public static final class Parsed {
+        private final MacroString value;
+        private final String error;
+        private final int position;
+
+        private Parsed(MacroString value, String error, int position) {
+            this.value = value;
+            this.error = error;
+            this.position = position;
+        }
+
+        public boolean isValid() {
+            return value != null;
+        }
+
+        /** The macro-string; throws {@link IllegalStateException} when parsing failed. */
+        public MacroString value() {
+            if (value == null) {
+                throw new IllegalStateException("not a valid macro-string: " + error);
+            }
+            return value;
+        }
+
+        /** The error message, or {@code null} when parsing succeeded. */
+        public String error() {
+            return error;
+        }
+
+        /** Offset of the error within the parsed text, or -1. */
+        public int position() {
+            return position;
+        }
+    }
+
+    /** Parses {@code text} as a macro-string of {@code context}, without throwing on bad input. */
+    public static Parsed parse(String text, Context context) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(context, "context");
+        List<Object> parts = new ArrayList<>(4);
+        StringBuilder literal = new StringBuilder();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (i + 1 >= n) {
+                    return error("'%' at end of macro-string", i);
+                }
+                char next = text.charAt(i + 1);
+                // RFC 7208 7.1: "%%", "%_" and "%-" are the only escapes besides "%{".
+                if (next == '%') {
+                    literal.append('%');
+                    i += 2;
+                    continue;
+                }
+                if (next == '_') {
+                    literal.append(' ');
+                    i += 2;
+                    continue;
+                }
+                if (next == '-') {
+                    literal.append("%20");
+                    i += 2;
+                    continue;
+                }
+                if (next != '{') {
+                    return error("invalid macro escape '%" + printable(next) + "'", i);
+                }
+                int close = text.indexOf('}', i + 2);
+                if (close < 0) {
+                    return error("unterminated macro '%{'", i);
+                }
+                Macro macro = parseMacro(text, i + 2, close, context);
+                if (macro == null) {
+                    return error("invalid macro '" + text.substring(i, close + 1) + "'", i);
+                }
+                if (literal.length() > 0) {
+                    parts.add(literal.toString());
+                    literal.setLength(0);
+                }
+                parts.add(macro);
+                i = close + 1;
+                continue;
+            }
+            // RFC 7208 7.1: macro-literal is %x21-24 / %x26-7E; 6.2 adds SP in explanations.
+            boolean ok = (c >= 0x21 && c <= 0x7E) || (c == ' ' && context == Context.EXPLANATION);
+            if (!ok) {
+                return error("invalid character '" + printable(c) + "' in macro-string", i);
+            }
+            literal.append(c);
+            i++;
+        }
+        if (literal.length() > 0) {
+            parts.add(literal.toString());
+        }
+        if (context == Context.DOMAIN_SPEC) {
+            if (parts.isEmpty()) {
+                return error("empty domain-spec", 0);
+            }
+            Object last = parts.get(parts.size() - 1);
+            if (last instanceof String && !endsWithTopLabel((String) last)) {
+                return error("domain-spec must end in '.' toplabel or a macro", n);
+            }
+        }
+        return new Parsed(new MacroString(text, parts.toArray()), null, -1);
+    }
+
+    private static Parsed error(String message, int position) {
+        return new Parsed(null, message, position);
+    }
+
+    private static Macro parseMacro(String text, int from, int to, Context context) {
+        if (from >= to) {
+            return null;
+        }
+        char raw = text.charAt(from);
+        char letter = Character.toLowerCase(raw);
+        if (raw > 0x7F || (LETTERS.indexOf(letter) < 0 && !(context == Context.EXPLANATION && EXP_LETTERS.indexOf(letter) >= 0))) {
+            return null;
+        }
+        boolean escape = Character.isUpperCase(raw);
+        int i = from + 1;
+        int digits = 0;
+        int digitCount = 0;
+        while (i < to && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            if (digitCount < 4) {
+                digits = digits * 10 + (text.charAt(i) - '0');
+            }
+            digitCount++;
+            i++;
+        }
+        // RFC 7208 7.1: a DIGIT transformer must be nonzero; 128 and more may be treated as 127 but we clamp.
+        if (digitCount > 0 && digits == 0) {
+            return null;
+        }
+        if (digitCount > 3) {
+            digits = 128;
+        }
+        boolean reverse = false;
+        if (i < to && (text.charAt(i) == 'r' || text.charAt(i) == 'R')) {
+            reverse = true;
+            i++;
+        }
+        String delimiters = text.substring(i, to);
+        for (int d = 0; d < delimiters.length(); d++) {
+            if (DELIMITERS.indexOf(delimiters.charAt(d)) < 0) {
+                return null;
+            }
+        }
+        return new Macro(letter, escape, digitCount == 0 ? 0 : digits, reverse, delimiters.isEmpty() ? "." : delimiters);
+    }
+
+    /** RFC 7208 12: domain-end = ( "." toplabel [ "." ] ) / macro-expand. */
+    private static boolean endsWithTopLabel(String literal) {
+        int end = literal.length();
+        if (end > 0 && literal.charAt(end - 1) == '.') {
+            end--;
+        }
+        int dot = literal.lastIndexOf('.', end - 1);
+        if (dot < 0) {
+            return false;
+        }
+        return isTopLabel(literal, dot + 1, end);
+    }
+
+    /** RFC 7208 12: toplabel = ( *alphanum ALPHA *alphanum ) / ( 1*alphanum "-" *( alphanum / "-" ) alphanum ). */
+    static boolean isTopLabel(CharSequence s, int from, int to) {
+        if (to <= from || !isAlphaNum(s.charAt(from)) || !isAlphaNum(s.charAt(to - 1))) {
+            return false;
+        }
+        boolean alphaOrDash = false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '-' || isAlpha(c)) {
+                alphaOrDash = true;
+            } else if (!isAlphaNum(c)) {
+                return false;
+            }
+        }
+        return alphaOrDash;
+    }
+
+    private static boolean isAlpha(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isAlphaNum(char c) {
+        return isAlpha(c) || (c >= '0' && c <= '9');
+    }
+
+    private static String printable(char c) {
+        return c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+    }
+
+    /** Whether the string contains no macro-expand (only literals and escapes). */
+    public boolean isLiteral() {
+        return literalOnly;
+    }
+
+    /** Whether any expand uses {@code letter} (lower case). */
+    public boolean uses(char letter) {
+        for (Object part : parts) {
+            if (part instanceof Macro && ((Macro) part).letter == letter) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Expands the macro-string (RFC 7208 7.3, 7.4). */
+    public String expand(MacroContext context) {
+        if (literalOnly) {
+            return parts.length == 0 ? "" : parts.length == 1 ? (String) parts[0] : String.join("", literals());
+        }
+        StringBuilder out = new StringBuilder(text.length() + 32);
+        for (Object part : parts) {
+            if (part instanceof String) {
+                out.append((String) part);
+            } else {
+                ((Macro) part).expandInto(out, context);
+            }
+        }
+        return out.toString();
+    }
+
+    private List<String> literals() {
+        List<String> list = new ArrayList<>(parts.length);
+        for (Object part : parts) {
+            list.add((String) part);
+        }
+        return list;
+    }
+
+    /** The text as written in the record. */
+    public String text() {
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MacroString && ((MacroString) o).text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    /** One macro-expand: letter, URL-escape, right-hand parts, reversal and delimiters. */
+    private static final class Macro {
+        final char letter;
+        final boolean urlEscape;
+        final int rightParts;
+        final boolean reverse;
+        final String delimiters;
+
+        Macro(char letter, boolean urlEscape, int rightParts, boolean reverse, String delimiters) {
+            this.letter = letter;
+            this.urlEscape = urlEscape;
+            this.rightParts = rightParts;
+            this.reverse = reverse;
+            this.delimiters = delimiters;
+        }
+
+        void expandInto(StringBuilder out, MacroContext context) {
+            String value = context.value(letter);
+            if (rightParts == 0 && !reverse && ".".equals(delimiters)) {
+                appendEscaped(out, value);
+                return;
+            }
+            // RFC 7208 7.3: split on the delimiters, reverse if asked, keep the rightmost parts, join with ".".
+            List<String> split = new ArrayList<>(8);
+            int start = 0;
+            for (int i = 0; i < value.length(); i++) {
+                if (delimiters.indexOf(value.charAt(i)) >= 0) {
+                    split.add(value.substring(start, i));
+                    start = i + 1;
+                }
+            }
+            split.add(value.substring(start));
+            int size = split.size();
+            int keep = rightParts == 0 ? size : Math.min(rightParts, size);
+            StringBuilder joined = new StringBuilder(value.length());
+            for (int k = 0; k < keep; k++) {
+                // reversed list R[j] = split[size-1-j]; its rightmost parts are split[keep-1-k]
+                String part = reverse ? split.get(keep - 1 - k) : split.get(size - keep + k);
+                if (k > 0) {
+                    joined.append('.');
+                }
+                joined.append(part);
+            }
+            appendEscaped(out, joined.toString());
+        }
+
+        private void appendEscaped(StringBuilder out, String value) {
+            if (!urlEscape) {
+                out.append(value);
+                return;
+            }
+            // RFC 7208 7.3: upper-case letters URL-escape all but RFC 3986 unreserved characters.
+            byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (byte b : bytes) {
+                int c = b & 0xFF;
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                    out.append((char) c);
+                } else {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package org.jamesspf.spf.suite;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.jamesspf.spf.dns.InMemoryZone;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Reads the openspf RFC 7208 YAML suite following the driver rules of its README: SPF
+ * records are copied to TXT only for names without a TXT entry, TIMEOUT entries time out
+ * unless records of the asked type come first, absent names do not exist.
+ */
+public final class SuiteLoader {
+    /** Where to find the suite: the {@code spf.suite} property, the shared copy, Debian's copy. */
+    public static Optional<Path> locate() {
+        List<Path> candidates = new ArrayList<>();
+        String property = System.getProperty("spf.suite");
+        if (property != null && !property.isBlank()) {
+            candidates.add(Paths.get(property));
+        }
+        candidates.add(Paths.get("../shared/spf-testsuite/rfc7208-tests.yml"));
+        candidates.add(Paths.get("/usr/share/doc/python3-spf/rfc7208-tests.yml.gz"));
+        for (Path p : candidates) {
+            if (Files.isReadable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static final String WHERE_TO_GET_IT =
+        "openspf rfc7208-tests.yml not found: set -Dspf.suite=/path/to/rfc7208-tests.yml, put it at "
+            + "../shared/spf-testsuite/, or install Debian's python3-spf (ships rfc7208-tests.yml.gz)";
+
+    /** One zone record as the suite lists it. */
+    public static final class ZoneRow {
+        public final String name;
+        /** A, AAAA, MX, PTR, CNAME, TXT, TIMEOUT (any type), or TXT-NONE. */
+        public final String type;
+        /** For TXT the character-strings; for MX [preference, host]; else one value. */
+        public final List<String> values;
+
+        ZoneRow(String name, String type, List<String> values) {
+            this.name = name;
+            this.type = type;
+            this.values = List.copyOf(values);
+        }
+    }
+
+    public static List<SuiteScenario> load(Path path) throws IOException {
+        try (InputStream raw = Files.newInputStream(path);
+             InputStream in = path.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            Yaml yaml = new Yaml(options);
+            List<SuiteScenario> scenarios = new ArrayList<>();
+            for (Object doc : yaml.loadAll(reader)) {
+                if (doc instanceof Map) {
+                    scenarios.add(scenario((Map<?, ?>) doc));
+                }
+            }
+            return scenarios;
+        }
+    }
+
+    private static SuiteScenario scenario(Map<?, ?> doc) {
+        String description = String.valueOf(doc.get("description"));
+        List<ZoneRow> rows = zoneRows((Map<?, ?>) doc.get("zonedata"));
+        InMemoryZone.Builder zone = InMemoryZone.builder();
+        for (ZoneRow row : rows) {
+            switch (row.type) {
+                case "A":
+                    zone.a(row.name, row.values.get(0));
+                    break;
+                case "AAAA":
+                    zone.aaaa(row.name, row.values.get(0));
+                    break;
+                case "MX":
+                    zone.mx(row.name, Integer.parseInt(row.values.get(0)), row.values.get(1));
+                    break;
+                case "PTR":
+                    zone.ptr(row.name, row.values.get(0));
+                    break;
+                case "CNAME":
+                    zone.cname(row.name, row.values.get(0));
+                    break;
+                case "TXT":
+                    zone.txt(row.name, row.values.toArray(new String[0]));
+                    break;
+                case "TXT-NONE":
+                    zone.none(row.name, InMemoryZone.Type.TXT);
+                    break;
+                case "TIMEOUT":
+                    zone.timeout(row.name);
+                    break;
+                default:
+                    throw new IllegalStateException("unexpected zone row type " + row.type);
+            }
+        }
+        List<SuiteCase> cases = new ArrayList<>();
+        Map<?, ?> tests = (Map<?, ?>) doc.get("tests");
+        for (Map.Entry<?, ?> e : tests.entrySet()) {
+            Map<?, ?> t = (Map<?, ?>) e.getValue();
+            Object result = t.get("result");
+            List<String> results = new ArrayList<>();
+            if (result instanceof List) {
+                for (Object r : (List<?>) result) {
+                    results.add(String.valueOf(r));
+                }
+            } else {
+                results.add(String.valueOf(result));
+            }
+            Object explanation = t.get("explanation");
+            cases.add(new SuiteCase(description, String.valueOf(e.getKey()), String.valueOf(t.get("spec")),
+                String.valueOf(t.get("host")), string(t.get("mailfrom")), string(t.get("helo")), results,
+                explanation == null ? null : String.valueOf(explanation)));
+        }
+        return new SuiteScenario(description, zone.build(), rows, cases);
+    }
+
+    private static String string(Object o) {
+        return o == null ? "" : String.valueOf(o);
+    }
+
+    /** Flattens zone data, applying the SPF-to-TXT copy rule of the suite README. */
+    private static List<ZoneRow> zoneRows(Map<?, ?> zonedata) {
+        List<ZoneRow> rows = new ArrayList<>();
+        if (zonedata == null) {
+            return rows;
+        }
+        for (Map.Entry<?, ?> e : zonedata.entrySet()) {
+            String name = String.valueOf(e.getKey());
+            List<?> entries = (List<?>) e.getValue();
+            boolean hasTxt = false;
+            for (Object entry : entries) {
+                if (entry instanceof Map && ((Map<?, ?>) entry).containsKey("TXT")) {
+                    hasTxt = true;
+                }
+            }
+            for (Object entry : entries) {
+                if (entry instanceof String) {
+                    if (!"TIMEOUT".equals(entry)) {
+                        throw new IllegalStateException("unknown zone entry " + entry + " at " + name);
+                    }
+                    rows.add(new ZoneRow(name, "TIMEOUT", List.of()));
+                    continue;
+                }
+                Map<?, ?> record = (Map<?, ?>) entry;
+                for (Map.Entry<?, ?> r : record.entrySet()) {
+                    String type = String.valueOf(r.getKey()).toUpperCase(Locale.ROOT);
+                    Object value = r.getValue();
+                    if (type.equals("SPF")) {
+                        if (hasTxt) {
+                            continue;
+                        }
+                        type = "TXT";
+                    }
+                    if (type.equals("TXT")) {
+                        if ("NONE".equals(value)) {
+                            rows.add(new ZoneRow(name, "TXT-NONE", List.of()));
+                        } else if ("TIMEOUT".equals(value)) {
+                            rows.add(new ZoneRow(name, "TIMEOUT", List.of()));
+                        } else if (value instanceof List) {
+                            List<String> strings = new ArrayList<>();
+                            for (Object s : (List<?>) value) {
+                                strings.add(String.valueOf(s));
+                            }
+                            rows.add(new ZoneRow(name, "TXT", strings));
+                        } else {
+                            rows.add(new ZoneRow(name, "TXT", List.of(String.valueOf(value))));
+                        }
+                    } else if (type.equals("MX")) {
+                        List<?> mx = (List<?>) value;
+                        rows.add(new ZoneRow(name, "MX", List.of(String.valueOf(mx.get(0)), String.valueOf(mx.get(1)))));
+                    } else if ("TIMEOUT".equals(value)) {
+                        rows.add(new ZoneRow(name, "TIMEOUT", List.of()));
+                    } else {
+                        rows.add(new ZoneRow(name, type, List.of(String.valueOf(value))));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+}
