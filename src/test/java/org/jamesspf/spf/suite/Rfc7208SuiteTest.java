@@ -21,41 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  * in-memory zone. {@code -Dspf.suite.only=<case>} runs one case.
  */
 class Rfc7208SuiteTest {
-    /** The explanation the suite expects when a domain publishes no exp. */
-    static final String SUITE_DEFAULT_EXPLANATION = "DEFAULT";
-
     @TestFactory
     List<DynamicTest> rfc7208() throws Exception {
         Optional<Path> path = SuiteLoader.locate();
         Assumptions.assumeTrue(path.isPresent(), SuiteLoader.WHERE_TO_GET_IT);
-        return dynamicTests(SuiteLoader.load(path.get()), scenario -> scenario.zone);
+        return SuiteTests.dynamicTests(SuiteLoader.load(path.get()), scenario -> scenario.zone);
     }
 
-    /** One dynamic test per case, checking result and explanation through the given DNS. */
-    static List<DynamicTest> dynamicTests(List<SuiteScenario> scenarios, java.util.function.Function<SuiteScenario, SpfDns> dnsFor) {
-        String only = System.getProperty("spf.suite.only", "");
-        List<DynamicTest> tests = new ArrayList<>();
-        for (SuiteScenario scenario : scenarios) {
-            for (SuiteCase c : scenario.cases) {
-                if (!only.isEmpty() && !only.equals(c.name)) {
-                    continue;
-                }
-                tests.add(DynamicTest.dynamicTest(c.displayName(), () -> {
-                    SpfChecker checker = SpfChecker.builder(dnsFor.apply(scenario)).defaultExplanation(SUITE_DEFAULT_EXPLANATION).build();
-                    CheckOutcome outcome = run(checker, c);
-                    assertTrue(c.results.contains(outcome.result().token()),
-                        () -> c.displayName() + ": expected " + c.results + " got " + outcome + "\ntrace: " + outcome.trace());
-                    if (c.explanation != null && outcome.result().token().equals("fail")) {
-                        assertEquals(c.explanation, outcome.explanation(), () -> c.displayName() + ": explanation, outcome " + outcome);
-                    }
-                }));
-            }
-        }
-        return tests;
-    }
-
-    static CheckOutcome run(SpfChecker checker, SuiteCase c) {
-        IpAddress ip = IpAddress.parse(c.host);
-        return checker.checkHost(CheckRequest.mailFrom(ip, c.mailfrom, c.helo));
-    }
 }

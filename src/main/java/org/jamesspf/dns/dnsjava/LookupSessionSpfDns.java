@@ -1,0 +1,233 @@
+package org.jamesspf.dns.dnsjava;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.dns.DnsAnswer;
+import org.jamesspf.spf.dns.SpfDns;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSInput;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
+import org.xbill.DNS.lookup.LookupResult;
+import org.xbill.DNS.lookup.LookupSession;
+import org.xbill.DNS.lookup.NoSuchDomainException;
+import org.xbill.DNS.lookup.NoSuchRRSetException;
+
+/**
+ * Full-fidelity DNS for the engine through dnsjava's asynchronous {@link LookupSession}:
+ * A, AAAA, multi-string TXT, MX without implicit MX, every PTR name, NXDOMAIN vs no data vs
+ * failure, CNAME chains, and TCP retry of truncated UDP answers (done by SimpleResolver).
+ * No thread blocks on a lookup: stages complete when dnsjava answers or the per-query
+ * timeout fires.
+ */
+public final class LookupSessionSpfDns implements SpfDns {
+    /** Per-query timeout when none is configured. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
+    private final LookupSession session;
+    private final Duration queryTimeout;
+    private final String description;
+
+    private LookupSessionSpfDns(LookupSession session, Duration queryTimeout, String description) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
+        this.description = description;
+    }
+
+    /**
+     * Uses dnsjava's default resolver and IN cache, which James's {@code DNSJavaService}
+     * registers unless {@code setAsDNSJavaDefault} is false: James's DNS servers and cache
+     * then apply. The resolver is used as it is (its timeouts unchanged); {@code queryTimeout}
+     * bounds each of our queries on top.
+     */
+    public static LookupSessionSpfDns usingDnsjavaDefaults(Duration queryTimeout) {
+        // Reading the defaults James set; never setting them (no library globals changed).
+        Resolver resolver = Lookup.getDefaultResolver();
+        Cache cache = Lookup.getDefaultCache(DClass.IN);
+        LookupSession session = LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
+        return new LookupSessionSpfDns(session, queryTimeout, "dnsjava default resolver " + resolver);
+    }
+
+    /**
+     * A dedicated resolver for the given servers ({@code host[:port]}), tried in order with
+     * {@code queryTimeout} each, with its own cache. Truncated UDP answers are retried over TCP.
+     */
+    public static LookupSessionSpfDns forServers(List<String> servers, Duration queryTimeout, boolean cache) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no DNS servers given");
+        }
+        List<Resolver> resolvers = new ArrayList<>();
+        for (InetSocketAddress address : DnsServers.parseAll(servers)) {
+            SimpleResolver simple = new SimpleResolver(address);
+            simple.setTimeout(queryTimeout);
+            resolvers.add(simple);
+        }
+        Resolver resolver;
+        if (resolvers.size() == 1) {
+            resolver = resolvers.get(0);
+        } else {
+            ExtendedResolver extended = new ExtendedResolver(resolvers);
+            extended.setTimeout(queryTimeout);
+            extended.setRetries(1);
+            resolver = extended;
+        }
+        LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(resolver).clearSearchPath();
+        if (cache) {
+            builder.cache(new Cache(DClass.IN));
+        }
+        // Each server gets queryTimeout; the whole query gets one per server plus slack.
+        Duration overall = queryTimeout.multipliedBy(resolvers.size()).plus(queryTimeout);
+        return new LookupSessionSpfDns(builder.build(), overall, "servers " + servers);
+    }
+
+    /** A session built by the caller (e.g. with its own executor or caches). */
+    public static LookupSessionSpfDns of(LookupSession session, Duration queryTimeout) {
+        return new LookupSessionSpfDns(session, queryTimeout, "custom session");
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer<String>> txt(String name) {
+        return query(name, Type.TXT, LookupSessionSpfDns::txtValue, null);
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
+        return query(name, Type.A, r -> IpAddress.fromBytes(((ARecord) r).getAddress().getAddress()), null);
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
+        return query(name, Type.AAAA, r -> IpAddress.fromBytes(((AAAARecord) r).getAddress().getAddress()), null);
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer<String>> mx(String name) {
+        // RFC 7208 5.4: MX names in preference order; no implicit MX when there are none.
+        return query(name, Type.MX, r -> ((MXRecord) r).getTarget().toString(true),
+            Comparator.comparingInt(r -> ((MXRecord) r).getPriority()));
+    }
+
+    @Override
+    public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
+        return query(address.reverseName(), Type.PTR, r -> ((PTRRecord) r).getTarget().toString(true), null);
+    }
+
+    /** RFC 7208 3.3: the character-strings of one TXT record joined without spaces; bytes kept as ISO-8859-1. */
+    private static String txtValue(Record record) {
+        StringBuilder sb = new StringBuilder();
+        for (byte[] s : ((TXTRecord) record).getStringsAsByteArrays()) {
+            sb.append(new String(s, StandardCharsets.ISO_8859_1));
+        }
+        return sb.toString();
+    }
+
+    private <T> CompletionStage<DnsAnswer<T>> query(String name, int type, Function<Record, T> value, Comparator<Record> order) {
+        Name absolute;
+        try {
+            absolute = absoluteName(name);
+        } catch (IOException e) {
+            // The engine checks label and name lengths first; a name dnsjava still refuses cannot exist.
+            return java.util.concurrent.CompletableFuture.completedFuture(DnsAnswer.nxDomain());
+        }
+        return session.lookupAsync(absolute, type, DClass.IN)
+            .toCompletableFuture()
+            .orTimeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .handle((result, error) -> buildResult(result, error, type, value, order));
+    }
+
+    /**
+     * Builds the absolute name from its labels in wire form, so that any octet the engine
+     * expanded (a space from {@code %_}, a backslash) is one label octet, never an escape.
+     */
+    public static Name absoluteName(String name) throws IOException {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (n.isEmpty()) {
+            return Name.root;
+        }
+        byte[] text = n.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] wire = new byte[text.length + 2];
+        int out = 0;
+        int labelStart = 0;
+        for (int i = 0; i <= text.length; i++) {
+            if (i == text.length || text[i] == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > 63) {
+                    throw new WireParseException("bad label length " + len + " in '" + name + "'");
+                }
+                wire[out++] = (byte) len;
+                System.arraycopy(text, labelStart, wire, out, len);
+                out += len;
+                labelStart = i + 1;
+            }
+        }
+        wire[out++] = 0;
+        return new Name(new DNSInput(java.util.Arrays.copyOf(wire, out)));
+    }
+
+    /** Maps every dnsjava outcome to a {@link DnsAnswer}, in one place. */
+    static <T> DnsAnswer<T> buildResult(LookupResult result, Throwable error, int type, Function<Record, T> value, Comparator<Record> order) {
+        if (error == null) {
+            List<Record> records = new ArrayList<>();
+            for (Record r : result.getRecords()) {
+                if (r.getType() == type) {
+                    records.add(r);
+                }
+            }
+            if (order != null) {
+                records.sort(order);
+            }
+            List<T> values = new ArrayList<>(records.size());
+            for (Record r : records) {
+                values.add(value.apply(r));
+            }
+            return DnsAnswer.of(values);
+        }
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof NoSuchDomainException) {
+            return DnsAnswer.nxDomain();
+        }
+        if (cause instanceof NoSuchRRSetException) {
+            return DnsAnswer.noData();
+        }
+        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+            return DnsAnswer.tempFail("timeout");
+        }
+        // ServerFailedException (SERVFAIL, REFUSED...), RedirectOverflowException (CNAME loops),
+        // InvalidZoneDataException, IOException: all may go away, so temperror (RFC 7208 2.6.6).
+        return DnsAnswer.tempFail(cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    }
+
+    @Override
+    public String toString() {
+        return "LookupSessionSpfDns{" + description + ", queryTimeout=" + queryTimeout + "}";
+    }
+}

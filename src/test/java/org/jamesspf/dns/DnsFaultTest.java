@@ -1,0 +1,163 @@
+package org.jamesspf.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.jamesspf.dns.dnsjava.LookupSessionSpfDns;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.Limits;
+import org.jamesspf.spf.Reason;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.SpfResult;
+import org.jamesspf.spf.dns.DnsAnswer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Type;
+
+/** Faults over real sockets: each gives the RFC result within the time budget. */
+class DnsFaultTest {
+    private static final Duration QUERY_TIMEOUT = Duration.ofMillis(400);
+    private static final Duration BUDGET = Duration.ofSeconds(2);
+    private TestDnsServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestDnsServer.start(new TestDnsServer.Zone());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private CheckOutcome check(TestDnsServer.Zone zone, String ip) {
+        server.setZone(zone);
+        SpfChecker checker = SpfChecker.builder(LookupSessionSpfDns.forServers(List.of(server.address()), QUERY_TIMEOUT, false))
+            .limits(Limits.defaults().withTimeBudget(BUDGET)).build();
+        return checker.checkHost(CheckRequest.mailFrom(IpAddress.parse(ip), "user@example.com", "helo.example.org"));
+    }
+
+    @Test
+    @DisplayName("2.6.6: no server listening -> temperror, within the budget")
+    void serverDown() throws Exception {
+        int unusedPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            unusedPort = probe.getLocalPort();
+        }
+        SpfChecker checker = SpfChecker.builder(LookupSessionSpfDns.forServers(List.of("127.0.0.1:" + unusedPort), QUERY_TIMEOUT, false))
+            .limits(Limits.defaults().withTimeBudget(BUDGET)).build();
+        long start = System.nanoTime();
+        CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example.org"));
+        assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plusSeconds(1));
+    }
+
+    @Test
+    @DisplayName("4.6.4: a server slower than the budget -> temperror (time budget), promptly")
+    void slowPastBudget() {
+        TestDnsServer.Zone zone = new TestDnsServer.Zone()
+            .add(TestRecords.txt("example.com", "v=spf1 a:slow.example.com -all"))
+            .add(TestRecords.a("slow.example.com", "192.0.2.1"))
+            .delay("slow.example.com", Duration.ofMillis(350));
+        server.setZone(zone);
+        // 350 ms per answer is under the query timeout, but several of them exceed a 500 ms budget
+        SpfChecker checker = SpfChecker.builder(LookupSessionSpfDns.forServers(List.of(server.address()), QUERY_TIMEOUT, false))
+            .limits(Limits.defaults().withTimeBudget(Duration.ofMillis(300))).build();
+        long start = System.nanoTime();
+        CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example.org"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(outcome.reason()).isEqualTo(Reason.TIME_BUDGET);
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    @DisplayName("4.4: SERVFAIL on the TXT lookup -> temperror")
+    void servfailOnTxt() {
+        CheckOutcome outcome = check(new TestDnsServer.Zone().serverFailure("example.com", Type.TXT), "192.0.2.1");
+        assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(outcome.reason()).isEqualTo(Reason.DNS_TEMPFAIL);
+    }
+
+    @Test
+    @DisplayName("3.3, 3.4: a 4 KB multi-string TXT record over TCP after a truncated UDP answer")
+    void fourKilobyteTxt() {
+        StringBuilder record = new StringBuilder("v=spf1");
+        for (int i = 0; i < 240; i++) {
+            record.append(" ip4:198.51.").append(i).append(".0/24");
+        }
+        record.append(" ip4:192.0.2.1 -all");
+        assertThat(record.length()).isGreaterThan(4000);
+        String text = record.toString();
+        TestDnsServer.Zone zone = new TestDnsServer.Zone().add(TestRecords.txt("example.com", text));
+        CheckOutcome pass = check(zone, "192.0.2.1");
+        assertThat(pass.result()).as(pass.toString()).isEqualTo(SpfResult.PASS);
+        assertThat(check(zone, "192.0.2.2").result()).isEqualTo(SpfResult.FAIL);
+        assertThat(server.tcpQueries()).as("truncated UDP answers are retried over TCP").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("2.6.6: a CNAME loop -> temperror, not a hang")
+    void cnameLoop() {
+        TestDnsServer.Zone zone = new TestDnsServer.Zone()
+            .add(TestRecords.cname("example.com", "loop.example.com"))
+            .add(TestRecords.cname("loop.example.com", "example.com"));
+        long start = System.nanoTime();
+        CheckOutcome outcome = check(zone, "192.0.2.1");
+        assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plusSeconds(1));
+    }
+
+    @Test
+    @DisplayName("dnsjava adapter: NXDOMAIN, no data, records, CNAME chain, MX order and all PTR names")
+    void adapterAnswers() throws Exception {
+        server.setZone(new TestDnsServer.Zone()
+            .add(TestRecords.a("host.example.com", "192.0.2.1"))
+            .add(TestRecords.aaaa("host.example.com", "2001:db8::1"))
+            .add(TestRecords.cname("alias.example.com", "alias2.example.com"))
+            .add(TestRecords.cname("alias2.example.com", "host.example.com"))
+            .add(TestRecords.mx("example.com", 20, "b.example.com"))
+            .add(TestRecords.mx("example.com", 10, "a.example.com"))
+            .add(TestRecords.ptr("1.2.0.192.in-addr.arpa", "one.example.com"))
+            .add(TestRecords.ptr("1.2.0.192.in-addr.arpa", "two.example.com"))
+            .add(TestRecords.txt("example.com", "v=spf1 ", "-all")));
+        LookupSessionSpfDns dns = LookupSessionSpfDns.forServers(List.of(server.address()), QUERY_TIMEOUT, true);
+        assertThat(dns.a("missing.example.com").toCompletableFuture().get().kind()).isEqualTo(DnsAnswer.Kind.NXDOMAIN);
+        assertThat(dns.txt("host.example.com").toCompletableFuture().get().kind()).isEqualTo(DnsAnswer.Kind.NODATA);
+        assertThat(dns.aaaa("host.example.com").toCompletableFuture().get().records()).containsExactly(IpAddress.parse("2001:db8::1"));
+        assertThat(dns.a("alias.example.com").toCompletableFuture().get().records()).containsExactly(IpAddress.parse("192.0.2.1"));
+        assertThat(dns.mx("example.com").toCompletableFuture().get().records()).containsExactly("a.example.com", "b.example.com");
+        assertThat(dns.ptr(IpAddress.parse("192.0.2.1")).toCompletableFuture().get().records())
+            .containsExactlyInAnyOrder("one.example.com", "two.example.com");
+        assertThat(dns.txt("example.com").toCompletableFuture().get().records()).containsExactly("v=spf1 -all");
+    }
+
+    @Test
+    @DisplayName("the address lookups of MX hosts run concurrently: same queries, less latency")
+    void concurrentMxLookups() {
+        TestDnsServer.Zone zone = new TestDnsServer.Zone()
+            .add(TestRecords.txt("example.com", "v=spf1 mx -all"));
+        for (int i = 0; i < 8; i++) {
+            zone.add(TestRecords.mx("example.com", i, "mx" + i + ".example.com"))
+                .add(TestRecords.a("mx" + i + ".example.com", "198.51.100." + i))
+                .delay("mx" + i + ".example.com", Duration.ofMillis(200));
+        }
+        server.setZone(zone);
+        SpfChecker checker = SpfChecker.builder(LookupSessionSpfDns.forServers(List.of(server.address()), Duration.ofSeconds(2), false)).build();
+        int before = server.udpQueries();
+        CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example.org"));
+        assertThat(outcome.result()).isEqualTo(SpfResult.FAIL);
+        // 1 TXT + 1 MX + 8 A queries, as sequential evaluation would make
+        assertThat(server.udpQueries() - before).isEqualTo(10);
+        // all 8 address queries were in flight together (sequential lookups would give 1)
+        assertThat(server.maxPendingDelayed()).isEqualTo(8);
+    }
+}

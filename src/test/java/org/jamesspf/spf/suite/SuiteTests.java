@@ -1,0 +1,51 @@
+package org.jamesspf.spf.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.dns.SpfDns;
+import org.junit.jupiter.api.DynamicTest;
+
+/** Turns suite cases into dynamic tests against any {@link SpfDns}. */
+public final class SuiteTests {
+    /** The explanation the suite expects when a domain publishes no exp. */
+    public static final String SUITE_DEFAULT_EXPLANATION = "DEFAULT";
+
+    private SuiteTests() {
+    }
+
+    /** One dynamic test per case, checking result and explanation through the given DNS. */
+    public static List<DynamicTest> dynamicTests(List<SuiteScenario> scenarios, Function<SuiteScenario, SpfDns> dnsFor) {
+        String only = System.getProperty("spf.suite.only", "");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SuiteScenario scenario : scenarios) {
+            for (SuiteCase c : scenario.cases) {
+                if (!only.isEmpty() && !only.equals(c.name)) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(c.displayName(), () -> {
+                    SpfChecker checker = SpfChecker.builder(dnsFor.apply(scenario)).defaultExplanation(SUITE_DEFAULT_EXPLANATION).build();
+                    CheckOutcome outcome = run(checker, c);
+                    assertTrue(c.results.contains(outcome.result().token()),
+                        () -> c.displayName() + ": expected " + c.results + " got " + outcome + "\ntrace: " + outcome.trace());
+                    if (c.explanation != null && outcome.result().token().equals("fail")) {
+                        assertEquals(c.explanation, outcome.explanation(), () -> c.displayName() + ": explanation, outcome " + outcome);
+                    }
+                }));
+            }
+        }
+        return tests;
+    }
+
+    public static CheckOutcome run(SpfChecker checker, SuiteCase c) {
+        IpAddress ip = IpAddress.parse(c.host);
+        return checker.checkHost(CheckRequest.mailFrom(ip, c.mailfrom, c.helo));
+    }
+}
