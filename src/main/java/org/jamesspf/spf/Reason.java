@@ -29,5 +29,7 @@ public enum Reason {
     /** RFC 7208 2.6.6: a DNS lookup failed temporarily (timeout, SERVFAIL): temperror. */
     DNS_TEMPFAIL,
     /** RFC 7208 4.6.4: the whole check ran past its time budget: temperror. */
-    TIME_BUDGET
+    TIME_BUDGET,
+    /** A fault outside the engine (an adapter threw): treated as temperror, never as a refusal. */
+    INTERNAL_ERROR
 }

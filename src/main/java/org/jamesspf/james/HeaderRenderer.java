@@ -1,0 +1,222 @@
+package org.jamesspf.james;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.Identity;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.SpfResult;
+
+/**
+ * Renders Received-SPF (RFC 7208 9.1) and Authentication-Results (RFC 8601) header lines.
+ * Every client- or DNS-supplied value is stripped of CR, LF and control characters, bounded,
+ * and written as a dot-atom only when it is one, else as an escaped quoted-string, so no
+ * value can end the header or start another.
+ */
+public final class HeaderRenderer {
+    public static final String RECEIVED_SPF = "Received-SPF";
+    public static final String AUTHENTICATION_RESULTS = "Authentication-Results";
+    private static final int MAX_VALUE = 256;
+    private static final int FOLD_AT = 78;
+
+    private HeaderRenderer() {
+    }
+
+    /** RFC 7208 9.1: {@code Received-SPF: result (comment) key=value; ...}, folded, without the final CRLF. */
+    public static String receivedSpf(CheckOutcome outcome, String receiver) {
+        SpfResult result = outcome.result();
+        String ip = outcome.request().ip().toString();
+        String identity = outcome.request().identity() == Identity.HELO ? "HELO " + outcome.domain()
+            : "domain of " + outcome.request().sender();
+        String comment;
+        switch (result) {
+            case PASS:
+                comment = identity + " designates " + ip + " as permitted sender";
+                break;
+            case FAIL:
+                comment = identity + " does not designate " + ip + " as permitted sender";
+                break;
+            case SOFTFAIL:
+                comment = identity + " discourages use of " + ip + " as permitted sender";
+                break;
+            case NEUTRAL:
+                comment = ip + " is neither permitted nor denied by " + identity;
+                break;
+            case NONE:
+                comment = identity + " publishes no SPF record";
+                break;
+            case TEMPERROR:
+                comment = "temporary error checking " + identity;
+                break;
+            case PERMERROR:
+                comment = "permanent error in the SPF record of " + outcome.domain();
+                break;
+            default:
+                throw new AssertionError(result);
+        }
+        List<String> pairs = new ArrayList<>();
+        pairs.add("client-ip=" + value(ip));
+        if (outcome.request().identity() == Identity.MAILFROM) {
+            pairs.add("envelope-from=" + quoted(outcome.request().sender()));
+        }
+        pairs.add("helo=" + value(outcome.request().helo()));
+        pairs.add("receiver=" + value(receiver));
+        pairs.add("identity=" + outcome.request().identity().token());
+        if (!outcome.term().isEmpty() && (result == SpfResult.PASS || result == SpfResult.FAIL || result == SpfResult.SOFTFAIL
+            || result == SpfResult.NEUTRAL)) {
+            pairs.add("mechanism=" + value(outcome.term()));
+        }
+        if (!outcome.problem().isEmpty() && (result == SpfResult.PERMERROR || result == SpfResult.TEMPERROR)) {
+            pairs.add("problem=" + quoted(outcome.problem()));
+        }
+        StringBuilder line = new StringBuilder(RECEIVED_SPF).append(": ").append(result.token())
+            .append(" (").append(commentText(receiver + ": " + comment)).append(')');
+        return fold(line, pairs, ";");
+    }
+
+    /**
+     * RFC 8601 2.2: {@code Authentication-Results: authserv-id; spf=result (comment) smtp.mailfrom=...}
+     * with one resinfo per outcome; empty when there are none.
+     */
+    public static String authenticationResults(String authservId, List<CheckOutcome> outcomes) {
+        List<String> resinfos = new ArrayList<>();
+        for (CheckOutcome outcome : outcomes) {
+            StringBuilder r = new StringBuilder("spf=").append(outcome.result().token())
+                .append(" (").append(commentText("sender IP is " + outcome.request().ip())).append(')');
+            if (outcome.request().identity() == Identity.MAILFROM) {
+                r.append(" smtp.mailfrom=").append(mailFromProperty(outcome.request().localPart(), outcome.domain()));
+            } else {
+                r.append(" smtp.helo=").append(SpfChecker.isValidDomain(outcome.domain()) ? outcome.domain() : quoted(outcome.domain()));
+            }
+            resinfos.add(r.toString());
+        }
+        StringBuilder line = new StringBuilder(AUTHENTICATION_RESULTS).append(": ").append(value(authservId));
+        if (resinfos.isEmpty()) {
+            return line.append("; none").toString();
+        }
+        line.append(';');
+        return fold(line, resinfos, ";");
+    }
+
+    /** RFC 8601 2.7.2: smtp.mailfrom is local-part@domain, or the domain alone when the local-part is no dot-atom. */
+    private static String mailFromProperty(String localPart, String domain) {
+        String d = SpfChecker.isValidDomain(domain) ? domain : null;
+        if (d == null) {
+            return quoted(localPart + "@" + domain);
+        }
+        return isDotAtom(localPart) && localPart.length() <= 64 ? localPart + "@" + d : d;
+    }
+
+    /** Whether an incoming Authentication-Results header value claims {@code authservId} (RFC 8601 5). */
+    public static boolean claimsAuthservId(String headerValue, String authservId) {
+        String v = headerValue.trim();
+        // skip a leading comment, as CFWS allows
+        while (v.startsWith("(")) {
+            int close = v.indexOf(')');
+            if (close < 0) {
+                return false;
+            }
+            v = v.substring(close + 1).trim();
+        }
+        String id;
+        if (v.startsWith("\"")) {
+            int close = v.indexOf('"', 1);
+            id = close < 0 ? v.substring(1) : v.substring(1, close);
+        } else {
+            int end = 0;
+            while (end < v.length() && v.charAt(end) != ';' && v.charAt(end) != ' ' && v.charAt(end) != '\t'
+                && v.charAt(end) != '\r' && v.charAt(end) != '\n' && v.charAt(end) != '(') {
+                end++;
+            }
+            id = v.substring(0, end);
+        }
+        return id.equalsIgnoreCase(authservId);
+    }
+
+    /** RFC 2045 token: printable ASCII except SPACE and tspecials. */
+    public static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || "()<>@,;:\\\"/[]?=".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 5322 3.2.3 dot-atom-text. */
+    static boolean isDotAtom(String s) {
+        if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean atext = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0;
+            if (!atext) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A key-value value: dot-atom when it is one, else a quoted-string. */
+    static String value(String raw) {
+        String v = clean(raw);
+        return isDotAtom(v) ? v : quoted(v);
+    }
+
+    /** RFC 5322 3.2.4 quoted-string with '\' and '"' escaped; CR, LF and controls already gone. */
+    static String quoted(String raw) {
+        String v = clean(raw);
+        StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' || c == '"') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+
+    /** RFC 5322 3.2.2 ctext: parentheses and backslashes escaped. */
+    static String commentText(String raw) {
+        String v = clean(raw);
+        StringBuilder sb = new StringBuilder(v.length());
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '(' || c == ')' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    private static String clean(String raw) {
+        return Sanitizer.replyText(raw == null ? "" : raw, MAX_VALUE);
+    }
+
+    /** Appends items separated by {@code separator}, folding with CRLF TAB before an item that would pass 78 columns. */
+    private static String fold(StringBuilder line, List<String> items, String separator) {
+        int lineStart = 0;
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i);
+            if (i > 0) {
+                line.append(separator);
+            }
+            if (line.length() - lineStart + 1 + item.length() > FOLD_AT) {
+                line.append("\r\n\t");
+                lineStart = line.length() - 1;
+            } else {
+                line.append(' ');
+            }
+            line.append(item);
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,262 @@
+package org.jamesspf.james;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.inject.Inject;
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.ProxyInformation;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HeloHook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.jamesspf.spf.Ascii;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.Identity;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.Reason;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.SpfResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SPF (RFC 7208) for James's SMTP server: checks the HELO and MAIL FROM identities of each
+ * transaction, refuses per the configured action mapping at MAIL, RCPT or end of DATA, and
+ * records the results in headers and mail attributes. Shared by all sessions: its fields are
+ * configuration and collaborators; per-transaction state lives in session attachments.
+ */
+public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
+
+    private final DNSService dnsService;
+    private volatile Runtime runtime;
+
+    /** Configuration and what is built from it in {@link #init}. */
+    private static final class Runtime {
+        final SpfHookConfig config;
+        final SpfChecker checker;
+        final SpfDnsFactory.Choice dns;
+
+        Runtime(SpfHookConfig config, SpfChecker checker, SpfDnsFactory.Choice dns) {
+            this.config = config;
+            this.checker = checker;
+            this.dns = dns;
+        }
+    }
+
+    @Inject
+    public SpfHook(DNSService dnsService) {
+        this.dnsService = dnsService;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void init(Configuration configuration) throws ConfigurationException {
+        if (!(configuration instanceof HierarchicalConfiguration)) {
+            throw new ConfigurationException("<handler class=\"" + SpfHook.class.getName() + "\">: expected XML configuration");
+        }
+        SpfHookConfig config = SpfHookConfig.from((HierarchicalConfiguration<ImmutableNode>) configuration);
+        SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService);
+        SpfChecker checker = SpfChecker.builder(dns.dns).limits(config.limits())
+            .defaultExplanation(config.defaultExplanation()).build();
+        this.runtime = new Runtime(config, checker, dns);
+        LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
+    }
+
+    @Override
+    public void destroy() {
+        Runtime r = runtime;
+        if (r != null && r.dns.executor != null) {
+            r.dns.executor.shutdownNow();
+        }
+    }
+
+    private Runtime runtime() {
+        Runtime r = runtime;
+        if (r == null) {
+            throw new IllegalStateException("SpfHook used before init(Configuration)");
+        }
+        return r;
+    }
+
+    /** A new HELO/EHLO (e.g. after STARTTLS) may name another host: forget this connection's outcomes. */
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        session.getAttachment(SpfAttachments.CACHE, State.Connection).ifPresent(SpfAttachments.OutcomeCache::clear);
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        Runtime r = runtime();
+        Verdict verdict = decide(r, session, sender);
+        session.setAttachment(SpfAttachments.VERDICT, verdict, State.Transaction);
+        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
+            return refusal(verdict);
+        }
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        Runtime r = runtime();
+        if (r.config.enforceAt() != SpfHookConfig.EnforceAt.RCPT) {
+            return HookResult.DECLINED;
+        }
+        // RFC 5321 4.5.1: postmaster (and the configured exempt local parts) always receive.
+        if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
+            return HookResult.DECLINED;
+        }
+        return session.getAttachment(SpfAttachments.VERDICT, State.Transaction).map(SpfHook::refusal).orElse(HookResult.DECLINED);
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        Runtime r = runtime();
+        Optional<Verdict> verdict = session.getAttachment(SpfAttachments.VERDICT, State.Transaction);
+        if (verdict.isEmpty()) {
+            return HookResult.DECLINED;
+        }
+        Verdict v = verdict.get();
+        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
+            return refusal(v);
+        }
+        MessageDecorator.decorate(mail, v, r.config, receiver(r, session));
+        return HookResult.DECLINED;
+    }
+
+    /** Runs the checks of one transaction (or finds them skipped) and picks the action. */
+    private Verdict decide(Runtime r, SMTPSession session, MaybeSender sender) {
+        IpAddress ip = clientAddress(session);
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
+        String senderText = sender.isNullSender() ? "" : sender.asString();
+        Optional<String> skip = skipReason(r.config, session, ip, helo, sender);
+        if (skip.isPresent()) {
+            LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
+            return Verdict.skipped(skip.get());
+        }
+        String receiver = receiver(r, session);
+        List<CheckOutcome> outcomes = new ArrayList<>(2);
+        Action action = Action.accept();
+        CheckOutcome deciding = null;
+        // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
+        if (r.config.checkHelo() && SpfChecker.isValidDomain(helo)) {
+            CheckOutcome helOutcome = check(r, session, CheckRequest.helo(ip, helo).withReceiver(receiver));
+            outcomes.add(helOutcome);
+            Action a = r.config.actions().actionFor(Identity.HELO, helOutcome.result());
+            log(helOutcome, a);
+            if (a.kind().outranks(action.kind())) {
+                action = a;
+                deciding = helOutcome;
+            }
+        }
+        if (r.config.checkMailFrom()) {
+            CheckOutcome mailOutcome = check(r, session, CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
+            outcomes.add(mailOutcome);
+            Action a = r.config.actions().actionFor(Identity.MAILFROM, mailOutcome.result());
+            log(mailOutcome, a);
+            // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
+            if (a.kind().outranks(action.kind())) {
+                action = a;
+                deciding = mailOutcome;
+            }
+        }
+        return Verdict.of(outcomes, action, Optional.ofNullable(deciding));
+    }
+
+    private CheckOutcome check(Runtime r, SMTPSession session, CheckRequest request) {
+        SpfAttachments.OutcomeCache cache = session.getAttachment(SpfAttachments.CACHE, State.Connection).orElse(null);
+        if (cache == null) {
+            cache = new SpfAttachments.OutcomeCache();
+            session.setAttachment(SpfAttachments.CACHE, cache, State.Connection);
+        }
+        CheckOutcome cached = cache.get(request);
+        if (cached != null) {
+            return cached;
+        }
+        CheckOutcome outcome;
+        try {
+            outcome = r.checker.checkHost(request);
+        } catch (RuntimeException e) {
+            // The one catch of the hook: a fault never breaks the session nor refuses mail for good.
+            LOGGER.warn("SPF check failed internally for {}; treating as temperror", request, e);
+            outcome = CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error");
+        }
+        cache.put(request, outcome);
+        return outcome;
+    }
+
+    private static void log(CheckOutcome o, Action action) {
+        CheckRequest q = o.request();
+        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",
+            q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(o.domain()),
+            o.result().token(), o.reason(), Sanitizer.log(o.term()), action.token(), o.dnsLookups(), o.voidLookups(),
+            o.elapsedNanos() / 1_000_000);
+        if (LOGGER.isDebugEnabled()) {
+            LOGGER.debug("SPF trace for {} {}: problem={} explanation={} trace={}", q.identity().token(), Sanitizer.log(o.domain()),
+                Sanitizer.log(o.problem()), Sanitizer.log(o.explanation()), Sanitizer.replyText(o.trace().toString(), 4000));
+        }
+    }
+
+    private static Optional<String> skipReason(SpfHookConfig config, SMTPSession session, IpAddress ip, String helo, MaybeSender sender) {
+        if (config.skipAuthenticated() && session.getUsername() != null) {
+            return Optional.of("authenticated");
+        }
+        if (config.skipRelayingAllowed() && session.isRelayingAllowed()) {
+            return Optional.of("relaying-allowed");
+        }
+        if (config.trustedNetworks().contains(ip)) {
+            return Optional.of("trusted-network");
+        }
+        if (!sender.isNullSender() && config.senderDomainAllowed(sender.get().getDomain().asString())) {
+            return Optional.of("sender-domain-allowlist");
+        }
+        if (!helo.isEmpty() && config.heloAllowed(helo)) {
+            return Optional.of("helo-allowlist");
+        }
+        return Optional.empty();
+    }
+
+    /** The client address James reports: the PROXY protocol source when present (RFC 7208 5: v4-mapped unmapped). */
+    static IpAddress clientAddress(SMTPSession session) {
+        InetSocketAddress address = session.getProxyInformation().map(ProxyInformation::getSource).orElse(session.getRemoteAddress());
+        return IpAddress.fromBytes(address.getAddress().getAddress()).unmapped();
+    }
+
+    private static String receiver(Runtime r, SMTPSession session) {
+        return r.config.authservId().orElseGet(() -> session.getConfiguration().getHelloName());
+    }
+
+    /** The SMTP reply for a refusing verdict; DECLINED otherwise. */
+    static HookResult refusal(Verdict verdict) {
+        Action action = verdict.action();
+        if (!action.refuses() || verdict.deciding().isEmpty()) {
+            return HookResult.DECLINED;
+        }
+        String text = ReplyRenderer.render(action, verdict.deciding().get());
+        return HookResult.builder()
+            .hookReturnCode(action.kind() == Action.Kind.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft())
+            .smtpReturnCode(action.code())
+            .smtpDescription(action.status() + " " + text)
+            .build();
+    }
+
+    /** For tests and diagnostics: the active configuration. */
+    SpfHookConfig config() {
+        return runtime().config;
+    }
+}

@@ -1,0 +1,457 @@
+package org.jamesspf.james;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.jamesspf.spf.Ascii;
+import org.jamesspf.spf.Limits;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.macro.MacroString;
+
+/**
+ * The hook's configuration: the {@code <handler>} element of smtpserver.xml, validated whole.
+ * Every element and attribute is known; anything else, or a bad value, is a
+ * {@link ConfigurationException} naming the element, which stops James at start-up.
+ */
+public final class SpfHookConfig {
+    /** Where a refusal is given. */
+    public enum EnforceAt {
+        /** Reply to MAIL FROM. */
+        MAIL,
+        /** Reply to each RCPT TO, except the exempt recipients (default). */
+        RCPT,
+        /** Reply at the end of DATA, after the message has been received. */
+        DATA
+    }
+
+    /** Which DNS path the engine uses. */
+    public enum Resolver {
+        /** dnsjava when James runs DNSJavaService or servers are configured, else James's DNSService. */
+        AUTO,
+        /** dnsjava's LookupSession: James's registered resolver and cache, or the configured servers. */
+        DNSJAVA,
+        /** James's DNSService interface, whatever implementation is bound. */
+        JAMES
+    }
+
+    /** RFC 7208 4.6.4 asks for at least 20 seconds per check. */
+    public static final Duration DEFAULT_TIME_BUDGET = Limits.DEFAULT_TIME_BUDGET;
+    /** Per DNS query: long enough for a slow server, short enough to retry another in the budget. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+    /** RFC 5321 4.5.1: postmaster must always be reachable; abuse by RFC 2142 convention. */
+    public static final List<String> DEFAULT_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
+
+    private static final String ROOT = "<handler>";
+    private static final List<String> ACTIONS = List.of("accept", "reject", "defer");
+
+    private final boolean checkHelo;
+    private final boolean checkMailFrom;
+    private final EnforceAt enforceAt;
+    private final List<String> exemptRecipients;
+    private final boolean skipAuthenticated;
+    private final boolean skipRelayingAllowed;
+    private final NetworkList trustedNetworks;
+    private final List<String> senderDomainAllowlist;
+    private final List<String> heloAllowlist;
+    private final ActionPolicy actions;
+    private final boolean receivedSpfHeader;
+    private final boolean authenticationResultsHeader;
+    private final Optional<String> authservId;
+    private final Resolver resolver;
+    private final List<String> dnsServers;
+    private final Duration queryTimeout;
+    private final Limits limits;
+    private final String defaultExplanation;
+
+    private SpfHookConfig(Builder b) {
+        this.checkHelo = b.checkHelo;
+        this.checkMailFrom = b.checkMailFrom;
+        this.enforceAt = b.enforceAt;
+        this.exemptRecipients = List.copyOf(b.exemptRecipients);
+        this.skipAuthenticated = b.skipAuthenticated;
+        this.skipRelayingAllowed = b.skipRelayingAllowed;
+        this.trustedNetworks = b.trustedNetworks;
+        this.senderDomainAllowlist = List.copyOf(b.senderDomainAllowlist);
+        this.heloAllowlist = List.copyOf(b.heloAllowlist);
+        this.actions = b.actions;
+        this.receivedSpfHeader = b.receivedSpfHeader;
+        this.authenticationResultsHeader = b.authenticationResultsHeader;
+        this.authservId = b.authservId;
+        this.resolver = b.resolver;
+        this.dnsServers = List.copyOf(b.dnsServers);
+        this.queryTimeout = b.queryTimeout;
+        this.limits = b.limits;
+        this.defaultExplanation = b.defaultExplanation;
+    }
+
+    /** The defaults, as documented in README and james-conf/smtpserver.xml. */
+    public static SpfHookConfig defaults() {
+        return new SpfHookConfig(new Builder());
+    }
+
+    /** Reads and validates the handler's configuration. */
+    public static SpfHookConfig from(HierarchicalConfiguration<ImmutableNode> config) throws ConfigurationException {
+        Objects.requireNonNull(config, "config");
+        validateStructure(config.getNodeModel().getNodeHandler().getRootNode());
+        Builder b = new Builder();
+        b.checkHelo = bool(config, "checkHelo", b.checkHelo);
+        b.checkMailFrom = bool(config, "checkMailFrom", b.checkMailFrom);
+        b.enforceAt = enumValue(config, "enforceAt", EnforceAt.class, b.enforceAt);
+        if (config.containsKey("exemptRecipients")) {
+            b.exemptRecipients = lowerCase(list(config, "exemptRecipients"));
+        }
+        b.skipAuthenticated = bool(config, "skip.authenticated", b.skipAuthenticated);
+        b.skipRelayingAllowed = bool(config, "skip.relayingAllowed", b.skipRelayingAllowed);
+        try {
+            b.trustedNetworks = NetworkList.parse(list(config, "skip.trustedNetworks"));
+        } catch (IllegalArgumentException e) {
+            throw error("skip.trustedNetworks", e.getMessage());
+        }
+        b.senderDomainAllowlist = domains(config, "skip.senderDomains");
+        b.heloAllowlist = domains(config, "skip.heloNames");
+        b.actions = ActionPolicy.from(config);
+        b.receivedSpfHeader = bool(config, "headers.receivedSpf", b.receivedSpfHeader);
+        b.authenticationResultsHeader = bool(config, "headers.authenticationResults", b.authenticationResultsHeader);
+        String authserv = string(config, "headers.authservId", "");
+        if (!authserv.isEmpty()) {
+            if (!HeaderRenderer.isToken(authserv)) {
+                throw error("headers.authservId", "'" + authserv + "' is not a valid authserv-id (RFC 8601 2.2: a token or domain name)");
+            }
+            b.authservId = Optional.of(authserv);
+        }
+        b.resolver = enumValue(config, "dns.resolver", Resolver.class, b.resolver);
+        b.dnsServers = list(config, "dns.servers.server");
+        for (String server : b.dnsServers) {
+            try {
+                org.jamesspf.dns.dnsjava.DnsServers.parse(server);
+            } catch (IllegalArgumentException e) {
+                throw error("dns.servers.server", e.getMessage());
+            }
+        }
+        if (b.resolver == Resolver.JAMES && !b.dnsServers.isEmpty()) {
+            throw error("dns.servers", "servers are used by the dnsjava resolver only; remove them or set <resolver> to auto or dnsjava");
+        }
+        b.queryTimeout = Duration.ofMillis(positiveInt(config, "dns.queryTimeoutMs", (int) b.queryTimeout.toMillis()));
+        Duration budget = Duration.ofMillis(positiveInt(config, "dns.timeBudgetMs", (int) DEFAULT_TIME_BUDGET.toMillis()));
+        int voids = nonNegativeInt(config, "dns.maxVoidLookups", Limits.DEFAULT_VOID_LOOKUPS);
+        b.limits = Limits.of(Limits.DEFAULT_DNS_TERMS, voids, budget);
+        b.defaultExplanation = string(config, "defaultExplanation", b.defaultExplanation);
+        MacroString.Parsed exp = MacroString.parse(b.defaultExplanation, MacroString.Context.EXPLANATION);
+        if (!exp.isValid()) {
+            throw error("defaultExplanation", "'" + b.defaultExplanation + "': " + exp.error());
+        }
+        return new SpfHookConfig(b);
+    }
+
+    // ---- structure validation ----
+
+    private static final Map<String, Set<String>> ELEMENTS = new LinkedHashMap<>();
+
+    static {
+        ELEMENTS.put("", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions",
+            "headers", "dns", "defaultExplanation"));
+        ELEMENTS.put("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"));
+        ELEMENTS.put("actions", Set.of("helo", "mailfrom"));
+        Set<String> results = Set.of("pass", "fail", "softfail", "neutral", "none", "temperror", "permerror");
+        ELEMENTS.put("actions.helo", results);
+        ELEMENTS.put("actions.mailfrom", results);
+        ELEMENTS.put("headers", Set.of("receivedSpf", "authenticationResults", "authservId"));
+        ELEMENTS.put("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups"));
+        ELEMENTS.put("dns.servers", Set.of("server"));
+    }
+
+    private static void validateStructure(ImmutableNode root) throws ConfigurationException {
+        for (String attribute : root.getAttributes().keySet()) {
+            // James passes the handler element itself: class is its own attribute.
+            if (!attribute.equals("class")) {
+                throw new ConfigurationException(ROOT + ": unknown attribute '" + attribute + "'");
+            }
+        }
+        validateChildren(root, "");
+    }
+
+    private static void validateChildren(ImmutableNode node, String path) throws ConfigurationException {
+        Set<String> allowed = ELEMENTS.get(path);
+        for (ImmutableNode child : node.getChildren()) {
+            String name = child.getNodeName();
+            String childPath = path.isEmpty() ? name : path + "." + name;
+            if (allowed == null || !allowed.contains(name)) {
+                throw new ConfigurationException(describe(childPath) + ": unknown element"
+                    + (allowed == null ? "" : " (expected one of " + new java.util.TreeSet<>(allowed) + ")"));
+            }
+            boolean actionElement = path.startsWith("actions.");
+            for (String attribute : child.getAttributes().keySet()) {
+                if (!(actionElement && Set.of("action", "code", "status", "text").contains(attribute))) {
+                    throw new ConfigurationException(describe(childPath) + ": unknown attribute '" + attribute + "'");
+                }
+            }
+            if (ELEMENTS.containsKey(childPath)) {
+                validateChildren(child, childPath);
+            } else if (!child.getChildren().isEmpty()) {
+                throw new ConfigurationException(describe(childPath + "." + child.getChildren().get(0).getNodeName())
+                    + ": unknown element");
+            }
+        }
+    }
+
+    /** {@code actions.mailfrom.fail} as {@code <actions><mailfrom><fail>}. */
+    static String describe(String path) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : path.split("\\.")) {
+            sb.append('<').append(part).append('>');
+        }
+        return sb.toString();
+    }
+
+    static ConfigurationException error(String path, String message) {
+        return new ConfigurationException(describe(path) + ": " + message);
+    }
+
+    // ---- value readers ----
+
+    private static String string(HierarchicalConfiguration<ImmutableNode> c, String key, String defaultValue) {
+        String value = c.getString(key, null);
+        return value == null ? defaultValue : value.trim();
+    }
+
+    private static boolean bool(HierarchicalConfiguration<ImmutableNode> c, String key, boolean defaultValue) throws ConfigurationException {
+        String value = string(c, key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "yes":
+                return true;
+            case "false":
+            case "no":
+                return false;
+            default:
+                throw error(key, "'" + value + "' is not a boolean (true|false)");
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(HierarchicalConfiguration<ImmutableNode> c, String key, Class<E> type, E defaultValue)
+        throws ConfigurationException {
+        String value = string(c, key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw error(key, "unknown value '" + value + "' (" + String.join("|", names) + ")");
+    }
+
+    private static int positiveInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
+        int value = integer(c, key, defaultValue);
+        if (value < 1) {
+            throw error(key, "must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private static int nonNegativeInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
+        int value = integer(c, key, defaultValue);
+        if (value < 0) {
+            throw error(key, "must not be negative, got " + value);
+        }
+        return value;
+    }
+
+    private static int integer(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
+        String value = string(c, key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw error(key, "'" + value + "' is not an integer");
+        }
+    }
+
+    /** Comma-separated values, also accepted as repeated elements. */
+    private static List<String> list(HierarchicalConfiguration<ImmutableNode> c, String key) {
+        List<String> result = new ArrayList<>();
+        for (Object item : c.getList(key, List.of())) {
+            for (String part : String.valueOf(item).split(",")) {
+                String trimmed = part.trim();
+                if (!trimmed.isEmpty()) {
+                    result.add(trimmed);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static List<String> lowerCase(List<String> values) {
+        List<String> result = new ArrayList<>(values.size());
+        for (String v : values) {
+            result.add(Ascii.toLowerCase(v));
+        }
+        return result;
+    }
+
+    private static List<String> domains(HierarchicalConfiguration<ImmutableNode> c, String key) throws ConfigurationException {
+        List<String> result = new ArrayList<>();
+        for (String entry : lowerCase(list(c, key))) {
+            String name = entry.startsWith(".") ? entry.substring(1) : entry;
+            if (!SpfChecker.isValidDomain(name)) {
+                throw error(key, "'" + entry + "' is not a domain name (use .example.com for subdomains)");
+            }
+            result.add(entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry);
+        }
+        return result;
+    }
+
+    /** Whether {@code domain} is listed: an exact entry, or a ".example.com" entry for a subdomain. */
+    static boolean listed(List<String> entries, String domain) {
+        String d = Ascii.toLowerCase(domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain);
+        for (String entry : entries) {
+            if (entry.startsWith(".") ? d.endsWith(entry) : d.equals(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- accessors ----
+
+    public boolean checkHelo() {
+        return checkHelo;
+    }
+
+    public boolean checkMailFrom() {
+        return checkMailFrom;
+    }
+
+    public EnforceAt enforceAt() {
+        return enforceAt;
+    }
+
+    public List<String> exemptRecipients() {
+        return exemptRecipients;
+    }
+
+    public boolean skipAuthenticated() {
+        return skipAuthenticated;
+    }
+
+    public boolean skipRelayingAllowed() {
+        return skipRelayingAllowed;
+    }
+
+    public NetworkList trustedNetworks() {
+        return trustedNetworks;
+    }
+
+    public boolean senderDomainAllowed(String domain) {
+        return listed(senderDomainAllowlist, domain);
+    }
+
+    public boolean heloAllowed(String helo) {
+        return listed(heloAllowlist, helo);
+    }
+
+    public ActionPolicy actions() {
+        return actions;
+    }
+
+    public boolean receivedSpfHeader() {
+        return receivedSpfHeader;
+    }
+
+    public boolean authenticationResultsHeader() {
+        return authenticationResultsHeader;
+    }
+
+    /** The configured authserv-id; empty means James's hello name. */
+    public Optional<String> authservId() {
+        return authservId;
+    }
+
+    public Resolver resolver() {
+        return resolver;
+    }
+
+    public List<String> dnsServers() {
+        return dnsServers;
+    }
+
+    public Duration queryTimeout() {
+        return queryTimeout;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public String defaultExplanation() {
+        return defaultExplanation;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SpfHookConfig)) {
+            return false;
+        }
+        SpfHookConfig c = (SpfHookConfig) o;
+        return checkHelo == c.checkHelo && checkMailFrom == c.checkMailFrom && enforceAt == c.enforceAt
+            && exemptRecipients.equals(c.exemptRecipients) && skipAuthenticated == c.skipAuthenticated
+            && skipRelayingAllowed == c.skipRelayingAllowed && trustedNetworks.equals(c.trustedNetworks)
+            && senderDomainAllowlist.equals(c.senderDomainAllowlist) && heloAllowlist.equals(c.heloAllowlist)
+            && actions.equals(c.actions) && receivedSpfHeader == c.receivedSpfHeader
+            && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
+            && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout)
+            && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(checkHelo, checkMailFrom, enforceAt, exemptRecipients, trustedNetworks, actions, resolver, limits);
+    }
+
+    @Override
+    public String toString() {
+        return "SpfHookConfig{helo=" + checkHelo + ", mailfrom=" + checkMailFrom + ", enforceAt=" + enforceAt
+            + ", exempt=" + exemptRecipients + ", trusted=[" + trustedNetworks + "], actions=" + actions
+            + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + "}";
+    }
+
+    private static final class Builder {
+        boolean checkHelo = true;
+        boolean checkMailFrom = true;
+        EnforceAt enforceAt = EnforceAt.RCPT;
+        List<String> exemptRecipients = DEFAULT_EXEMPT_RECIPIENTS;
+        boolean skipAuthenticated = true;
+        boolean skipRelayingAllowed = true;
+        NetworkList trustedNetworks = NetworkList.empty();
+        List<String> senderDomainAllowlist = List.of();
+        List<String> heloAllowlist = List.of();
+        ActionPolicy actions = ActionPolicy.defaults();
+        boolean receivedSpfHeader = true;
+        boolean authenticationResultsHeader = true;
+        Optional<String> authservId = Optional.empty();
+        Resolver resolver = Resolver.AUTO;
+        List<String> dnsServers = List.of();
+        Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        Limits limits = Limits.defaults();
+        String defaultExplanation = SpfChecker.DEFAULT_EXPLANATION;
+    }
+}
