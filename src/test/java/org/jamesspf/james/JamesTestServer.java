@@ -1,0 +1,91 @@
+package org.jamesspf.james;
+
+import com.google.inject.Module;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.MemoryJamesConfiguration;
+import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.mailrepository.api.MailKey;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.apache.mailet.Mail;
+
+/**
+ * A real James 3.8.1 memory server, in process, configured from XML files written to a
+ * temporary directory: SMTP on a loopback port chosen by the OS (PROXY protocol required, so
+ * tests choose client addresses), the SPF handler in the chain, and every accepted mail kept
+ * in a memory mail repository for inspection.
+ */
+final class JamesTestServer implements AutoCloseable {
+    static final String ACCEPTED = "memory://var/mail/spf-accepted/";
+    private static final String HANDLER_PLACEHOLDER = "@SPF_HANDLER@";
+
+    private final GuiceJamesServer server;
+
+    private JamesTestServer(GuiceJamesServer server) {
+        this.server = server;
+    }
+
+    /** Starts James with {@code handlerXml} (the whole {@code <handler>} element) in the SMTP chain. */
+    static JamesTestServer start(Path workDir, String handlerXml, Module... overrides) throws Exception {
+        Path conf = Files.createDirectories(workDir.resolve("conf"));
+        for (String file : List.of("smtpserver.xml", "mailetcontainer.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml",
+            "managesieveserver.xml", "domainlist.xml", "webadmin.properties", "jmx.properties", "dnsservice.xml",
+            "usersrepository.xml")) {
+            String text = resource("james-test-conf/" + file);
+            if (file.equals("smtpserver.xml")) {
+                text = text.replace(HANDLER_PLACEHOLDER, handlerXml);
+            }
+            Files.write(conf.resolve(file), text.getBytes(StandardCharsets.UTF_8));
+        }
+        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
+            .workingDirectory(workDir.toFile())
+            .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
+            .build();
+        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration)
+            .overrideWith(binder -> { })
+            .overrideWith(overrides);
+        server.start();
+        return new JamesTestServer(server);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (var in = JamesTestServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    int smtpPort() {
+        return server.getProbe(SmtpGuiceProbe.class).getSmtpPort().getValue();
+    }
+
+    /** The mails accepted so far, waiting up to 30 s for {@code count} of them to arrive. */
+    List<Mail> acceptedMails(int count) throws Exception {
+        MailRepositoryProbeImpl probe = server.getProbe(MailRepositoryProbeImpl.class);
+        MailRepositoryUrl url = MailRepositoryUrl.from(ACCEPTED);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (probe.getRepositoryMailCount(url) < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Mail> mails = new ArrayList<>();
+        for (MailKey key : probe.listMailKeys(url)) {
+            mails.add(probe.getMail(url, key));
+        }
+        return mails;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

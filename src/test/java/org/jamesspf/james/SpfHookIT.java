@@ -1,0 +1,237 @@
+package org.jamesspf.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.mail.internet.MimeMessage;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+import org.jamesspf.dns.TestDnsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hook inside a real James 3.8.1 with the default action mapping (enforced at RCPT),
+ * DNS served over UDP/TCP by the test responder, SMTP over a socket with PROXY-protocol
+ * client addresses.
+ */
+class SpfHookIT {
+    @TempDir
+    static Path dir;
+    static TestDnsServer dns;
+    static JamesTestServer james;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = TestDnsServer.start(SpfZone.zone());
+        james = JamesTestServer.start(dir, "<handler class=\"org.jamesspf.james.SpfHook\">"
+            + "<dns><servers><server>" + dns.address() + "</server></servers><queryTimeoutMs>1000</queryTimeoutMs></dns>"
+            + "</handler>");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (james != null) {
+            james.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    /** Sends one message and returns the reply to RCPT (and to DATA's end when accepted). */
+    static String[] transaction(String clientIp, String helo, String sender, String rcpt, String message) throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), clientIp)) {
+            smtp.command("EHLO " + helo);
+            String mail = smtp.command("MAIL FROM:<" + sender + ">");
+            String rcptReply = smtp.command("RCPT TO:<" + rcpt + ">");
+            String data = rcptReply.startsWith("250") ? smtp.data(message) : "";
+            return new String[] {mail, rcptReply, data};
+        }
+    }
+
+    /** A complete message, so that James adds no Date, Message-ID or MIME-Version above our headers. */
+    static String message(String subject) {
+        return "Date: Sun, 22 Nov 2026 10:00:00 +0000\r\nMessage-ID: <" + subject + "@sender.test>\r\nMIME-Version: 1.0\r\n"
+            + "From: sender@sender.test\r\nTo: bob@receiver.test\r\nSubject: " + subject + "\r\n\r\nhello";
+    }
+
+    static Mail deliveredWithSubject(String subject) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Mail mail : james.acceptedMails(0)) {
+                if (subject.equals(mail.getMessage().getSubject())) {
+                    return mail;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no delivered mail with subject " + subject);
+    }
+
+    /**
+     * The header lines as stored, less a leading MIME-Version: javax.mail's InternetHeaders keeps
+     * MIME-Version in its preferred slot at the top when James saves the message. Every other
+     * header, the client's and James's Received, comes after ours.
+     */
+    static List<String> headerLines(Mail mail) throws Exception {
+        MimeMessage message = mail.getMessage();
+        List<String> lines = new java.util.ArrayList<>(Collections.list(message.getAllHeaderLines()));
+        if (lines.get(0).startsWith("MIME-Version:")) {
+            lines.remove(0);
+        }
+        return lines;
+    }
+
+    static Optional<String> attribute(Mail mail, String name) {
+        return mail.getAttribute(AttributeName.of(name)).map(a -> String.valueOf(a.getValue().value()));
+    }
+
+    @Test
+    @DisplayName("pass: delivered with Authentication-Results and Received-SPF on top, and attributes")
+    void passIsDeliveredWithHeaders() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
+            message("pass-1"));
+        assertThat(replies[1]).startsWith("250");
+        assertThat(replies[2]).startsWith("250");
+        Mail mail = deliveredWithSubject("pass-1");
+        List<String> lines = headerLines(mail);
+        assertThat(lines.get(0)).isEqualTo("Authentication-Results: mx.receiver.test;\r\n"
+            + "\tspf=pass (sender IP is 192.0.2.10) smtp.helo=helo.pass.test;\r\n"
+            + "\tspf=pass (sender IP is 192.0.2.10) smtp.mailfrom=alice@pass.test");
+        assertThat(lines.get(1)).isEqualTo("Received-SPF: pass (mx.receiver.test: domain of alice@pass.test designates"
+            + " 192.0.2.10 as permitted sender)\r\n\tclient-ip=192.0.2.10; envelope-from=\"alice@pass.test\";"
+            + " helo=helo.pass.test;\r\n\treceiver=mx.receiver.test; identity=mailfrom; mechanism=\"ip4:192.0.2.0/24\"");
+        assertThat(lines.get(2)).startsWith("Received-SPF: pass (mx.receiver.test: HELO helo.pass.test designates");
+        assertThat(lines.get(3)).startsWith("Received: from 192.0.2.10 (EHLO helo.pass.test)");
+        assertThat(attribute(mail, "org.jamesspf.spf.mailfrom.result")).contains("pass");
+        assertThat(attribute(mail, "org.jamesspf.spf.mailfrom.domain")).contains("pass.test");
+        assertThat(attribute(mail, "org.jamesspf.spf.mailfrom.term")).contains("ip4:192.0.2.0/24");
+        assertThat(attribute(mail, "org.jamesspf.spf.helo.result")).contains("pass");
+    }
+
+    @Test
+    @DisplayName("2.4 / 5: an IPv6 client passes through ip6; an IPv4-mapped client is checked as IPv4")
+    void ipv6Clients() throws Exception {
+        assertThat(transaction("2001:db8::25", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
+            message("v6-1"))[2]).startsWith("250");
+        assertThat(headerLines(deliveredWithSubject("v6-1")).get(1)).contains("client-ip=\"2001:db8::25\"");
+        assertThat(transaction("::ffff:192.0.2.11", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
+            message("mapped-1"))[2]).startsWith("250");
+        assertThat(headerLines(deliveredWithSubject("mapped-1")).get(1)).contains("client-ip=192.0.2.11;");
+    }
+
+    @Test
+    @DisplayName("fail: 550 5.7.23 at RCPT with the domain's explanation")
+    void failIsRejectedAtRcpt() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "mallory@fail.test", "bob@receiver.test", "");
+        assertThat(replies[0]).startsWith("250");
+        assertThat(replies[1]).isEqualTo("550 5.7.23 SPF fail: 192.0.2.10 is not one of fail.test's designated mail servers");
+    }
+
+    @Test
+    @DisplayName("RFC 5321 4.5.1: postmaster and abuse still receive from a failing sender")
+    void postmasterIsExempt() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "mallory@fail.test", "postmaster@receiver.test",
+            message("exempt-1"));
+        assertThat(replies[1]).startsWith("250");
+        assertThat(replies[2]).startsWith("250");
+        Mail mail = deliveredWithSubject("exempt-1");
+        assertThat(headerLines(mail).get(1)).startsWith("Received-SPF: fail (mx.receiver.test: domain of mallory@fail.test does not designate");
+        assertThat(attribute(mail, "org.jamesspf.spf.mailfrom.explanation"))
+            .contains("192.0.2.10 is not one of fail.test's designated mail servers");
+    }
+
+    @Test
+    @DisplayName("temperror: 451 4.7.24, the client retries")
+    void temperrorIsDeferred() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "x@temperror.test", "bob@receiver.test", "");
+        assertThat(replies[1]).isEqualTo("451 4.7.24 SPF temperror for temperror.test: temporary DNS failure, try again later");
+    }
+
+    @Test
+    @DisplayName("permerror, softfail, neutral, none: accepted by default, the result in the header")
+    void otherResultsAreAccepted() throws Exception {
+        for (String result : List.of("permerror", "softfail", "neutral", "none")) {
+            String subject = "other-" + result;
+            String[] replies = transaction("192.0.2.10", "helo.pass.test", "x@" + result + ".test", "bob@receiver.test",
+                message(subject));
+            assertThat(replies[2]).as(result).startsWith("250");
+            List<String> lines = headerLines(deliveredWithSubject(subject));
+            assertThat(lines.get(1)).as(result).startsWith("Received-SPF: " + result + " ");
+            assertThat(lines.get(0)).as(result).contains("spf=" + result + " (sender IP is 192.0.2.10)");
+        }
+        List<String> permerror = headerLines(deliveredWithSubject("other-permerror"));
+        assertThat(permerror.get(1)).contains("problem=\"syntax error in the record of permerror.test at 'foo:bar'");
+    }
+
+    @Test
+    @DisplayName("2.3: a HELO fail refuses even when MAIL FROM passes")
+    void heloFailRefuses() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.fail.test", "alice@pass.test", "bob@receiver.test", "");
+        assertThat(replies[1]).isEqualTo("550 5.7.23 SPF fail for HELO helo.fail.test: helo.fail.test does not designate"
+            + " 192.0.2.10 as a permitted sender");
+    }
+
+    @Test
+    @DisplayName("2.4: the null sender is checked as postmaster@HELO")
+    void nullSender() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "", "bob@receiver.test", message("bounce-1"));
+        assertThat(replies[2]).startsWith("250");
+        assertThat(headerLines(deliveredWithSubject("bounce-1")).get(1))
+            .contains("domain of postmaster@helo.pass.test designates").contains("envelope-from=\"postmaster@helo.pass.test\"");
+        String[] refused = transaction("198.51.100.7", "helo.pass.test", "", "bob@receiver.test", "");
+        assertThat(refused[1]).startsWith("550 5.7.23 SPF fail for HELO helo.pass.test");
+    }
+
+    @Test
+    @DisplayName("RFC 8601 5: incoming Authentication-Results claiming our authserv-id are removed, others kept")
+    void forgedAuthenticationResultsRemoved() throws Exception {
+        transaction("192.0.2.10", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
+            "Authentication-Results: mx.receiver.test; spf=pass smtp.mailfrom=forged@bank.test\r\n"
+                + "Authentication-Results: other.example; dkim=pass header.d=example.org\r\n"
+                + message("forged-1"));
+        List<String> lines = headerLines(deliveredWithSubject("forged-1"));
+        List<String> authResults = lines.stream().filter(l -> l.startsWith("Authentication-Results:")).collect(Collectors.toList());
+        assertThat(authResults).hasSize(2);
+        assertThat(authResults.get(0)).startsWith("Authentication-Results: mx.receiver.test;\r\n\tspf=pass");
+        assertThat(authResults.get(1)).isEqualTo("Authentication-Results: other.example; dkim=pass header.d=example.org");
+        assertThat(String.join("\n", lines)).doesNotContain("forged@bank.test");
+    }
+
+    @Test
+    @DisplayName("a MAIL FROM repeated after RSET reuses the outcome: no new DNS queries")
+    void rsetReusesOutcome() throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.12")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            int queries = dns.udpQueries();
+            assertThat(smtp.command("RSET")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(dns.udpQueries()).isEqualTo(queries);
+            assertThat(smtp.command("RSET")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
+        }
+    }
+
+    @Test
+    @DisplayName("hostile input: a long macro-expanded explanation is cut; a HELO with ';' is quoted in headers")
+    void hostileInputIsContained() throws Exception {
+        String[] replies = transaction("192.0.2.10", "helo.pass.test", "evil.local@inject.test", "bob@receiver.test", "");
+        assertThat(replies[1]).startsWith("550 5.7.23 SPF fail: evil.local says: xxx").endsWith("...");
+        assertThat(replies[1].length()).isLessThan(512);
+        String[] accepted = transaction("192.0.2.10", "bad;identity=pass", "alice@pass.test", "bob@receiver.test",
+            message("hostile-1"));
+        assertThat(accepted[2]).startsWith("250");
+        assertThat(headerLines(deliveredWithSubject("hostile-1")).get(1)).contains("helo=\"bad;identity=pass\"");
+    }
+}
