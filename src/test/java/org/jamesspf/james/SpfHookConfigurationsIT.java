@@ -1,0 +1,201 @@
+package org.jamesspf.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.dnsservice.api.InMemoryDNSService;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.Mail;
+import org.jamesspf.dns.TestDnsServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each configuration variant in its own real James 3.8.1. */
+class SpfHookConfigurationsIT {
+    static TestDnsServer dns;
+
+    @BeforeAll
+    static void startDns() throws Exception {
+        dns = TestDnsServer.start(SpfZone.zone());
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
+    }
+
+    private static String handler(String body) {
+        return "<handler class=\"org.jamesspf.james.SpfHook\">" + body
+            + "<dns><servers><server>" + dns.address() + "</server></servers><queryTimeoutMs>1000</queryTimeoutMs></dns></handler>";
+    }
+
+    private static String subjectOf(Mail mail) {
+        try {
+            return mail.getMessage().getSubject();
+        } catch (javax.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Mail delivered(JamesTestServer james, String subject) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Mail mail : james.acceptedMails(0)) {
+                if (subject.equals(subjectOf(mail))) {
+                    return mail;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("not delivered: " + subject);
+    }
+
+    @Test
+    @DisplayName("enforceAt=mail: the refusal is the reply to MAIL FROM")
+    void enforceAtMail(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<enforceAt>mail</enforceAt>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<mallory@fail.test>"))
+                .isEqualTo("550 5.7.23 SPF fail: 192.0.2.10 is not one of fail.test's designated mail servers");
+            assertThat(smtp.command("MAIL FROM:<x@temperror.test>"))
+                .isEqualTo("451 4.7.24 SPF temperror for temperror.test: temporary DNS failure, try again later");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+        }
+    }
+
+    @Test
+    @DisplayName("enforceAt=data: RCPT is accepted, the end of DATA is refused, nothing is delivered")
+    void enforceAtData(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<enforceAt>data</enforceAt>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(smtp.data(SpfHookIT.message("data-fail")))
+                .isEqualTo("550 5.7.23 SPF fail: 192.0.2.10 is not one of fail.test's designated mail servers");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(smtp.data(SpfHookIT.message("data-pass"))).startsWith("250");
+            assertThat(delivered(james, "data-pass")).isNotNull();
+            assertThat(james.acceptedMails(0)).extracting(SpfHookConfigurationsIT::subjectOf).containsExactly("data-pass");
+        }
+    }
+
+    @Test
+    @DisplayName("tag only: every result accepted, the result recorded in headers and attributes")
+    void tagOnly(@TempDir Path dir) throws Exception {
+        String accept = "<fail action=\"accept\"/><temperror action=\"accept\"/>";
+        try (JamesTestServer james = JamesTestServer.start(dir,
+                handler("<actions><mailfrom>" + accept + "</mailfrom><helo>" + accept + "</helo></actions>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.fail.test");
+            assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(smtp.data(SpfHookIT.message("tag-fail"))).startsWith("250");
+            Mail mail = delivered(james, "tag-fail");
+            assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.mailfrom.result")).get().getValue().value()).isEqualTo("fail");
+            assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.helo.result")).get().getValue().value()).isEqualTo("fail");
+            assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).anyMatch(l -> l.startsWith("Received-SPF: fail"));
+        }
+    }
+
+    @Test
+    @DisplayName("custom actions: softfail deferred with its own code and text; fail rejected 554 5.7.1 with a template")
+    void customActions(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<actions><mailfrom>"
+                + "<softfail action=\"defer\" code=\"450\" status=\"4.7.23\" text=\"{domain} soft-fails {ip}, retry later\"/>"
+                + "<fail action=\"reject\" code=\"554\" status=\"5.7.1\" text=\"{identity} {sender} refused: {result}\"/>"
+                + "<neutral action=\"reject\"/>"
+                + "</mailfrom></actions>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            smtp.command("MAIL FROM:<x@softfail.test>");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).isEqualTo("450 4.7.23 softfail.test soft-fails 192.0.2.10, retry later");
+            smtp.command("RSET");
+            smtp.command("MAIL FROM:<mallory@fail.test>");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).isEqualTo("554 5.7.1 MAIL FROM mallory@fail.test refused: fail");
+            smtp.command("RSET");
+            smtp.command("MAIL FROM:<x@neutral.test>");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).isEqualTo("550 5.7.23 SPF neutral for MAIL FROM neutral.test");
+        }
+    }
+
+    @Test
+    @DisplayName("skips: trusted networks, relaying-allowed clients, sender-domain and HELO allowlists")
+    void skips(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<skip>"
+            + "<trustedNetworks>203.0.113.0/24, 2001:db8:ffff::/48</trustedNetworks>"
+            + "<senderDomains>.allowed.test</senderDomains><heloNames>relay.partner.test</heloNames></skip>"))) {
+            for (String[] c : List.of(
+                new String[] {"203.0.113.9", "helo.pass.test", "mallory@fail.test", "trusted-network"},
+                new String[] {"2001:db8:ffff::9", "helo.pass.test", "mallory@fail.test", "trusted-network"},
+                new String[] {"10.255.255.5", "helo.pass.test", "mallory@fail.test", "relaying-allowed"},
+                new String[] {"192.0.2.10", "helo.pass.test", "x@sub.allowed.test", "sender-domain-allowlist"},
+                new String[] {"192.0.2.10", "relay.partner.test", "mallory@fail.test", "helo-allowlist"})) {
+                try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), c[0])) {
+                    smtp.command("EHLO " + c[1]);
+                    smtp.command("MAIL FROM:<" + c[2] + ">");
+                    assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).as(c[3]).startsWith("250");
+                    assertThat(smtp.data(SpfHookIT.message("skip-" + c[3] + c[0].length()))).startsWith("250");
+                }
+                Mail mail = delivered(james, "skip-" + c[3] + c[0].length());
+                assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo(c[3]);
+                assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).noneMatch(l -> l.startsWith("Received-SPF"));
+            }
+            // allowed.test itself is not covered by ".allowed.test"
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+                smtp.command("EHLO helo.pass.test");
+                smtp.command("MAIL FROM:<x@allowed.test>");
+                assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("headers off: attributes only")
+    void headersOff(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir,
+                handler("<headers><receivedSpf>false</receivedSpf><authenticationResults>false</authenticationResults></headers>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            smtp.command("MAIL FROM:<alice@pass.test>");
+            smtp.command("RCPT TO:<bob@receiver.test>");
+            assertThat(smtp.data(SpfHookIT.message("noheaders"))).startsWith("250");
+            Mail mail = delivered(james, "noheaders");
+            assertThat(Collections.list(mail.getMessage().getAllHeaderLines()))
+                .noneMatch(l -> l.startsWith("Received-SPF") || l.startsWith("Authentication-Results"));
+            assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.mailfrom.result")).get().getValue().value()).isEqualTo("pass");
+        }
+    }
+
+    @Test
+    @DisplayName("James DNSService path: a DNS double bound the usual Guice way answers the checks")
+    void jamesDnsServicePath(@TempDir Path dir) throws Exception {
+        InMemoryDNSService inMemory = new InMemoryDNSService()
+            .registerRecord("pass.test", List.of(), List.of(), List.of("\"v=spf1 ip4:192.0.2.0/24\" \" -all\""))
+            .registerRecord("fail.test", List.of(), List.of(), List.of("v=spf1 -all"))
+            .registerRecord("helo.pass.test", List.of(InetAddress.getByName("192.0.2.10")), List.of(), List.of());
+        try (JamesTestServer james = JamesTestServer.start(dir, "<handler class=\"org.jamesspf.james.SpfHook\"/>",
+                binder -> binder.bind(DNSService.class).toInstance(inMemory));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            smtp.command("MAIL FROM:<mallory@fail.test>");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>"))
+                .isEqualTo("550 5.7.23 SPF fail: fail.test does not designate 192.0.2.10 as a permitted sender");
+            smtp.command("RSET");
+            smtp.command("MAIL FROM:<alice@pass.test>");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(smtp.data(SpfHookIT.message("adapter-pass"))).startsWith("250");
+            assertThat(Collections.list(delivered(james, "adapter-pass").getMessage().getAllHeaderLines()))
+                .anyMatch(l -> l.startsWith("Received-SPF: pass"));
+        }
+    }
+}
