@@ -1,0 +1,136 @@
+package org.jamesspf.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.time.Duration;
+import org.apache.commons.configuration2.XMLConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.commons.configuration2.io.FileHandler;
+import org.jamesspf.spf.Identity;
+import org.jamesspf.spf.SpfResult;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link SpfHookConfig#from} on XML strings: every option, every check both ways. */
+class SpfHookConfigTest {
+    static SpfHookConfig parse(String body) throws ConfigurationException {
+        XMLConfiguration xml = new XMLConfiguration();
+        new FileHandler(xml).load(new StringReader("<handler class=\"org.jamesspf.james.SpfHook\">" + body + "</handler>"));
+        return SpfHookConfig.from(xml);
+    }
+
+    @Test
+    @DisplayName("an empty handler gives the documented defaults")
+    void defaults() throws Exception {
+        SpfHookConfig config = parse("");
+        assertThat(config).isEqualTo(SpfHookConfig.defaults());
+        assertThat(config.enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.RCPT);
+        assertThat(config.exemptRecipients()).containsExactly("postmaster", "abuse");
+        assertThat(config.checkHelo()).isTrue();
+        assertThat(config.checkMailFrom()).isTrue();
+        assertThat(config.limits().timeBudget()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.limits().voidLookups()).isEqualTo(2);
+        Action fail = config.actions().actionFor(Identity.MAILFROM, SpfResult.FAIL);
+        assertThat(fail.kind()).isEqualTo(Action.Kind.REJECT);
+        assertThat(fail.code()).isEqualTo("550");
+        assertThat(fail.status()).isEqualTo("5.7.23");
+        Action temperror = config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
+        assertThat(temperror.kind()).isEqualTo(Action.Kind.DEFER);
+        assertThat(temperror.code()).isEqualTo("451");
+        assertThat(temperror.status()).isEqualTo("4.7.24");
+        assertThat(config.actions().actionFor(Identity.HELO, SpfResult.FAIL).kind()).isEqualTo(Action.Kind.REJECT);
+        for (SpfResult r : new SpfResult[] {SpfResult.PASS, SpfResult.NONE, SpfResult.NEUTRAL, SpfResult.SOFTFAIL, SpfResult.PERMERROR}) {
+            assertThat(config.actions().actionFor(Identity.MAILFROM, r).refuses()).as(r.token()).isFalse();
+        }
+    }
+
+    @Test
+    @DisplayName("every option is read")
+    void everyOption() throws Exception {
+        SpfHookConfig config = parse("<checkHelo>false</checkHelo><checkMailFrom>true</checkMailFrom><enforceAt>DATA</enforceAt>"
+            + "<exemptRecipients>Postmaster, abuse, hostmaster</exemptRecipients>"
+            + "<skip><authenticated>false</authenticated><relayingAllowed>no</relayingAllowed>"
+            + "<trustedNetworks>192.0.2.0/24, 2001:db8::/32</trustedNetworks><senderDomains>example.org, .example.net</senderDomains>"
+            + "<heloNames>relay.example.org</heloNames></skip>"
+            + "<actions><mailfrom><softfail action=\"defer\"/><permerror action=\"reject\" code=\"554\" status=\"5.7.24\" text=\"{problem}\"/>"
+            + "</mailfrom><helo><fail action=\"accept\"/></helo></actions>"
+            + "<headers><receivedSpf>false</receivedSpf><authenticationResults>true</authenticationResults>"
+            + "<authservId>mx.example.org</authservId></headers>"
+            + "<dns><resolver>dnsjava</resolver><servers><server>192.0.2.53</server><server>[2001:db8::53]:5353</server></servers>"
+            + "<queryTimeoutMs>1500</queryTimeoutMs><timeBudgetMs>30000</timeBudgetMs><maxVoidLookups>5</maxVoidLookups></dns>"
+            + "<defaultExplanation>See https://example.org/spf?s=%{S}</defaultExplanation>");
+        assertThat(config.checkHelo()).isFalse();
+        assertThat(config.enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.DATA);
+        assertThat(config.exemptRecipients()).containsExactly("postmaster", "abuse", "hostmaster");
+        assertThat(config.skipAuthenticated()).isFalse();
+        assertThat(config.skipRelayingAllowed()).isFalse();
+        assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("192.0.2.77"))).isTrue();
+        assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("::ffff:192.0.2.77"))).isTrue();
+        assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("198.51.100.1"))).isFalse();
+        assertThat(config.senderDomainAllowed("EXAMPLE.org")).isTrue();
+        assertThat(config.senderDomainAllowed("mail.example.org")).isFalse();
+        assertThat(config.senderDomainAllowed("mail.example.net")).isTrue();
+        assertThat(config.senderDomainAllowed("example.net")).isFalse();
+        assertThat(config.heloAllowed("relay.example.org")).isTrue();
+        assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).code()).isEqualTo("451");
+        assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).status()).isEqualTo("4.7.23");
+        assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.PERMERROR).code()).isEqualTo("554");
+        assertThat(config.actions().actionFor(Identity.HELO, SpfResult.FAIL).refuses()).isFalse();
+        assertThat(config.receivedSpfHeader()).isFalse();
+        assertThat(config.authenticationResultsHeader()).isTrue();
+        assertThat(config.authservId()).contains("mx.example.org");
+        assertThat(config.resolver()).isEqualTo(SpfHookConfig.Resolver.DNSJAVA);
+        assertThat(config.dnsServers()).containsExactly("192.0.2.53", "[2001:db8::53]:5353");
+        assertThat(config.queryTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.limits().timeBudget()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.limits().voidLookups()).isEqualTo(5);
+        assertThat(config.defaultExplanation()).isEqualTo("See https://example.org/spf?s=%{S}");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @DisplayName("configuration errors name the element at fault")
+    @CsvSource(delimiter = '|', value = {
+        "<actions><mailfrom><fail action=\"rejectt\"/></mailfrom></actions>|<actions><mailfrom><fail>: unknown action 'rejectt' (accept|reject|defer)",
+        "<actions><mailfrom><fial action=\"reject\"/></mailfrom></actions>|<actions><mailfrom><fial>: unknown element",
+        "<actions><mailfrom><fail code=\"550\"/></mailfrom></actions>|<actions><mailfrom><fail>: missing attribute 'action'",
+        "<actions><mailfrom><fail action=\"reject\" code=\"450\"/></mailfrom></actions>|<actions><mailfrom><fail>: bad reply code '450' for reject",
+        "<actions><mailfrom><fail action=\"defer\" code=\"550\"/></mailfrom></actions>|<actions><mailfrom><fail>: bad reply code '550' for defer",
+        "<actions><mailfrom><fail action=\"reject\" code=\"5x0\"/></mailfrom></actions>|<actions><mailfrom><fail>: bad reply code '5x0'",
+        "<actions><mailfrom><fail action=\"reject\" status=\"4.7.1\"/></mailfrom></actions>|<actions><mailfrom><fail>: bad enhanced status code '4.7.1'",
+        "<actions><mailfrom><fail action=\"reject\" status=\"5.07.1\"/></mailfrom></actions>|<actions><mailfrom><fail>: bad enhanced status code '5.07.1'",
+        "<actions><mailfrom><fail action=\"reject\" text=\"{nope}\"/></mailfrom></actions>|<actions><mailfrom><fail>: unknown placeholder '{nope}'",
+        "<actions><mailfrom><fail action=\"accept\" code=\"550\"/></mailfrom></actions>|<actions><mailfrom><fail>: accept takes no code",
+        "<actions><mailfrom><fail action=\"reject\" colour=\"red\"/></mailfrom></actions>|<actions><mailfrom><fail>: unknown attribute 'colour'",
+        "<actions><ehlo><fail action=\"reject\"/></ehlo></actions>|<actions><ehlo>: unknown element",
+        "<enforceAt>helo</enforceAt>|<enforceAt>: unknown value 'helo' (mail|rcpt|data)",
+        "<checkHelo>maybe</checkHelo>|<checkHelo>: 'maybe' is not a boolean",
+        "<skip><trustedNetworks>192.0.2.0/33</trustedNetworks></skip>|<skip><trustedNetworks>: prefix length over 32 in '192.0.2.0/33'",
+        "<skip><trustedNetworks>10.0.0.0/8, banana</trustedNetworks></skip>|<skip><trustedNetworks>: not an IP network: 'banana'",
+        "<skip><senderDomains>localhost</senderDomains></skip>|<skip><senderDomains>: 'localhost' is not a domain name",
+        "<skip><everyone>true</everyone></skip>|<skip><everyone>: unknown element",
+        "<dns><servers><server>192.0.2.1:99999</server></servers></dns>|<dns><servers><server>: port out of range",
+        "<dns><resolver>james</resolver><servers><server>192.0.2.1</server></servers></dns>|<dns><servers>: servers are used by the dnsjava resolver only",
+        "<dns><queryTimeoutMs>0</queryTimeoutMs></dns>|<dns><queryTimeoutMs>: must be at least 1",
+        "<dns><timeBudgetMs>soon</timeBudgetMs></dns>|<dns><timeBudgetMs>: 'soon' is not an integer",
+        "<dns><maxVoidLookups>-1</maxVoidLookups></dns>|<dns><maxVoidLookups>: must not be negative",
+        "<headers><authservId>mx example</authservId></headers>|<headers><authservId>: 'mx example' is not a valid authserv-id",
+        "<defaultExplanation>%{x}</defaultExplanation>|<defaultExplanation>: '%{x}'",
+        "<enforceat>rcpt</enforceat>|<enforceat>: unknown element"})
+    void errors(String body, String message) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOf(ConfigurationException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
+    @DisplayName("a bad attribute on the handler itself is refused")
+    void unknownHandlerAttribute() {
+        assertThatThrownBy(() -> {
+            XMLConfiguration xml = new XMLConfiguration();
+            new FileHandler(xml).load(new StringReader("<handler class=\"x\" mode=\"strict\"/>"));
+            SpfHookConfig.from(xml);
+        }).isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown attribute 'mode'");
+    }
+}
