@@ -13,7 +13,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.protocols.api.ProtocolSession.State;
-import org.apache.james.protocols.api.ProxyInformation;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -103,7 +102,18 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Runtime r = runtime();
-        Verdict verdict = decide(r, session, sender);
+        Verdict verdict;
+        try {
+            verdict = decide(r, session, sender);
+        } catch (RuntimeException e) {
+            // The one catch of the hook: a fault never breaks the session nor refuses mail for good;
+            // it counts as temperror and follows the temperror action.
+            LOGGER.warn("SPF check failed internally (session {}); treating it as temperror", session.getSessionID(), e);
+            CheckOutcome fault = CheckOutcome.of(CheckRequest.mailFrom(IpAddress.ofV4(0), "", ""), SpfResult.TEMPERROR,
+                Reason.INTERNAL_ERROR, "internal error");
+            Action action = r.config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
+            verdict = Verdict.of(List.of(fault), action, Optional.of(fault));
+        }
         session.setAttachment(SpfAttachments.VERDICT, verdict, State.Transaction);
         if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
             return refusal(verdict);
@@ -188,14 +198,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         if (cached != null) {
             return cached;
         }
-        CheckOutcome outcome;
-        try {
-            outcome = r.checker.checkHost(request);
-        } catch (RuntimeException e) {
-            // The one catch of the hook: a fault never breaks the session nor refuses mail for good.
-            LOGGER.warn("SPF check failed internally for {}; treating as temperror", request, e);
-            outcome = CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error");
-        }
+        CheckOutcome outcome = r.checker.checkHost(request);
         cache.put(request, outcome);
         return outcome;
     }
@@ -231,9 +234,13 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         return Optional.empty();
     }
 
-    /** The client address James reports: the PROXY protocol source when present (RFC 7208 5: v4-mapped unmapped). */
+    /**
+     * The client address James reports: getRemoteAddress() is already the PROXY protocol source
+     * when there is one. (James 3.8.1's getProxyInformation() throws when there is none.)
+     * RFC 7208 5: an IPv4-mapped IPv6 address is checked as IPv4.
+     */
     static IpAddress clientAddress(SMTPSession session) {
-        InetSocketAddress address = session.getProxyInformation().map(ProxyInformation::getSource).orElse(session.getRemoteAddress());
+        InetSocketAddress address = session.getRemoteAddress();
         return IpAddress.fromBytes(address.getAddress().getAddress()).unmapped();
     }
 

@@ -70,6 +70,19 @@ public final class TestDnsServer implements AutoCloseable {
             return this;
         }
 
+        /** Every record of a BIND master file (RFC 1035 5), e.g. the demo zone. */
+        public static Zone fromZoneFile(java.nio.file.Path file) throws IOException {
+            Zone zone = new Zone();
+            try (org.xbill.DNS.Master master = new org.xbill.DNS.Master(file.toString())) {
+                master.disableIncludes(true);
+                Record record;
+                while ((record = master.nextRecord()) != null) {
+                    zone.add(record);
+                }
+            }
+            return zone;
+        }
+
         /** The name exists with no records (queries get no data). */
         public Zone exists(String name) {
             of(name(name));

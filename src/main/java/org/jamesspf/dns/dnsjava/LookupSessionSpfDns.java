@@ -50,14 +50,29 @@ public final class LookupSessionSpfDns implements SpfDns {
     /** Per-query timeout when none is configured. */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
-    private final LookupSession session;
+    private final java.util.function.Supplier<LookupSession> sessionFactory;
     private final Duration queryTimeout;
     private final String description;
+    private volatile LookupSession session;
 
-    private LookupSessionSpfDns(LookupSession session, Duration queryTimeout, String description) {
-        this.session = Objects.requireNonNull(session, "session");
+    private LookupSessionSpfDns(java.util.function.Supplier<LookupSession> sessionFactory, Duration queryTimeout, String description) {
+        this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
         this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
         this.description = description;
+    }
+
+    private LookupSession session() {
+        LookupSession s = session;
+        if (s == null) {
+            synchronized (this) {
+                s = session;
+                if (s == null) {
+                    s = sessionFactory.get();
+                    session = s;
+                }
+            }
+        }
+        return s;
     }
 
     /**
@@ -67,11 +82,13 @@ public final class LookupSessionSpfDns implements SpfDns {
      * bounds each of our queries on top.
      */
     public static LookupSessionSpfDns usingDnsjavaDefaults(Duration queryTimeout) {
-        // Reading the defaults James set; never setting them (no library globals changed).
-        Resolver resolver = Lookup.getDefaultResolver();
-        Cache cache = Lookup.getDefaultCache(DClass.IN);
-        LookupSession session = LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
-        return new LookupSessionSpfDns(session, queryTimeout, "dnsjava default resolver " + resolver);
+        // Read at the first query, not now: James's DNSJavaService may register its resolver after
+        // the SMTP handlers are initialised. Reading only; never setting library globals.
+        return new LookupSessionSpfDns(() -> {
+            Resolver resolver = Lookup.getDefaultResolver();
+            Cache cache = Lookup.getDefaultCache(DClass.IN);
+            return LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
+        }, queryTimeout, "dnsjava default resolver");
     }
 
     /**
@@ -103,12 +120,13 @@ public final class LookupSessionSpfDns implements SpfDns {
         }
         // Each server gets queryTimeout; the whole query gets one per server plus slack.
         Duration overall = queryTimeout.multipliedBy(resolvers.size()).plus(queryTimeout);
-        return new LookupSessionSpfDns(builder.build(), overall, "servers " + servers);
+        LookupSession session = builder.build();
+        return new LookupSessionSpfDns(() -> session, overall, "servers " + servers);
     }
 
     /** A session built by the caller (e.g. with its own executor or caches). */
     public static LookupSessionSpfDns of(LookupSession session, Duration queryTimeout) {
-        return new LookupSessionSpfDns(session, queryTimeout, "custom session");
+        return new LookupSessionSpfDns(() -> session, queryTimeout, "custom session");
     }
 
     @Override
@@ -155,7 +173,7 @@ public final class LookupSessionSpfDns implements SpfDns {
             // The engine checks label and name lengths first; a name dnsjava still refuses cannot exist.
             return java.util.concurrent.CompletableFuture.completedFuture(DnsAnswer.nxDomain());
         }
-        return session.lookupAsync(absolute, type, DClass.IN)
+        return session().lookupAsync(absolute, type, DClass.IN)
             .toCompletableFuture()
             .orTimeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .handle((result, error) -> buildResult(result, error, type, value, order));
