@@ -87,7 +87,17 @@ public final class DemoWorkDir {
                 ("<x>" + extraHandlerXml + "</x>").getBytes(StandardCharsets.UTF_8)));
             NodeList nodes = extra.getDocumentElement().getChildNodes();
             for (int i = 0; i < nodes.getLength(); i++) {
-                spf.appendChild(doc.importNode(nodes.item(i), true));
+                Node node = nodes.item(i);
+                if (node instanceof Element) {
+                    // an element the handler already has (e.g. <actions>) is replaced
+                    for (Node n = spf.getFirstChild(); n != null; n = n.getNextSibling()) {
+                        if (n instanceof Element && n.getNodeName().equals(node.getNodeName())) {
+                            spf.removeChild(n);
+                            break;
+                        }
+                    }
+                }
+                spf.appendChild(doc.importNode(node, true));
             }
         }
         StringWriter out = new StringWriter();
