@@ -20,4 +20,12 @@ class ArchitectureTest {
                 "com.google..", "org.slf4j..")
             .check(classes);
     }
+
+    @Test
+    void hookNeedsNoCommandLineLibrary() {
+        // The drop-in jar runs inside James, which has no picocli.
+        noClasses().that().resideOutsideOfPackage("org.jamesspf.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("picocli..", "org.jamesspf.cli..")
+            .check(classes);
+    }
 }

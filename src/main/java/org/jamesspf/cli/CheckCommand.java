@@ -1,0 +1,166 @@
+package org.jamesspf.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.SpfChecker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code check}: one check with its explanation and trace, or a batch of JSON lines (the what-if tool). */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = {"Evaluates SPF for a client IP and a sender (MAIL FROM) or a HELO name.",
+        "With --batch, reads JSON lines {\"ip\": \"..\", \"sender\": \"..\", \"helo\": \"..\"} from standard input"
+            + " (sender \"\" is the null sender) and writes one JSON line per input, in order."})
+final class CheckCommand implements Callable<Integer> {
+    /** Lines in flight in --batch mode: bounds memory while keeping the output in input order. */
+    static final int BATCH_WINDOW = 512;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DnsOptions dnsOptions;
+
+    @Option(names = "--ip", paramLabel = "IP", description = "The SMTP client's address (IPv4 or IPv6).")
+    String ip;
+
+    @Option(names = "--sender", paramLabel = "ADDR", description = "MAIL FROM address; \"\" is the null sender (checked as postmaster@HELO).")
+    String sender;
+
+    @Option(names = "--helo", paramLabel = "NAME", description = "HELO/EHLO name; without --sender, the HELO identity is checked.")
+    String helo;
+
+    @Option(names = "--trace", description = "Print each step: records fetched, terms evaluated, lookups, matches.")
+    boolean trace;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--batch", description = "Read JSON lines from standard input; write one JSON line each.")
+    boolean batch;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
+        description = "Checks run at once in --batch mode (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    InputStream stdin = System.in;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SpfChecker checker = dnsOptions.checker();
+        if (batch) {
+            if (ip != null || sender != null || helo != null) {
+                throw new IllegalArgumentException("--batch takes its inputs from standard input, not --ip/--sender/--helo");
+            }
+            if (parallel < 1 || parallel > 256) {
+                throw new IllegalArgumentException("--parallel must be between 1 and 256");
+            }
+            runBatch(checker, out);
+            return 0;
+        }
+        if (ip == null) {
+            throw new IllegalArgumentException("--ip is required (or use --batch)");
+        }
+        CheckRequest request = request(ip, sender, helo);
+        CheckOutcome outcome = checker.checkHost(request);
+        if (json) {
+            out.println(Json.write(OutcomeFormat.toMap(outcome, trace)));
+        } else {
+            OutcomeFormat.printText(out, outcome, trace);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static CheckRequest request(String ip, String sender, String helo) {
+        IpAddress address = IpAddress.parseOrNull(ip == null ? null : ip.trim());
+        if (address == null) {
+            throw new IllegalArgumentException("not an IP address: '" + ip + "'");
+        }
+        if (sender != null) {
+            return CheckRequest.mailFrom(address, sender, helo == null ? "" : helo);
+        }
+        if (helo != null) {
+            return CheckRequest.helo(address, helo);
+        }
+        throw new IllegalArgumentException("give a sender or a HELO name");
+    }
+
+    private void runBatch(SpfChecker checker, PrintWriter out) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+            Thread t = new Thread(r, "spf-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        boolean progress = System.console() != null;
+        PrintWriter err = spec.commandLine().getErr();
+        ArrayDeque<Future<String>> pending = new ArrayDeque<>();
+        long written = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+            String line;
+            long number = 0;
+            while ((line = in.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                long lineNumber = number;
+                String text = line;
+                pending.add(pool.submit(() -> checkLine(checker, lineNumber, text)));
+                while (pending.size() >= BATCH_WINDOW || (!pending.isEmpty() && pending.peek().isDone())) {
+                    out.println(pending.poll().get());
+                    written++;
+                    if (progress && written % 100 == 0) {
+                        err.print("\r" + written + " lines checked");
+                        err.flush();
+                    }
+                }
+            }
+            while (!pending.isEmpty()) {
+                out.println(pending.poll().get());
+                written++;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        if (progress) {
+            err.println("\r" + written + " lines checked");
+        }
+        out.flush();
+    }
+
+    /** One batch line: its outcome, or an error object; never an exception. */
+    static String checkLine(SpfChecker checker, long lineNumber, String text) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("line", lineNumber);
+        try {
+            Map<String, String> input = Json.parseFlatObject(text);
+            for (String key : input.keySet()) {
+                if (!key.equals("ip") && !key.equals("sender") && !key.equals("helo")) {
+                    throw new IllegalArgumentException("unknown key \"" + key + "\" (ip, sender, helo)");
+                }
+            }
+            CheckOutcome outcome = checker.checkHost(request(input.get("ip"), input.get("sender"), input.get("helo")));
+            result.putAll(OutcomeFormat.toMap(outcome, false));
+        } catch (IllegalArgumentException e) {
+            result.put("error", e.getMessage());
+        }
+        return Json.write(result);
+    }
+}
