@@ -176,6 +176,73 @@ class SpfHookConfigurationsIT {
         }
     }
 
+    /**
+     * A DNSService whose lookups of the test domains throw, as a broken resolver binding would;
+     * James's own start-up lookups (its local host) still work.
+     */
+    static final class BrokenDnsService implements DNSService {
+        private final InMemoryDNSService local = new InMemoryDNSService();
+
+        private static void explode(String name) {
+            if (name.endsWith(".test")) {
+                throw new IllegalStateException("resolver exploded on " + name);
+            }
+        }
+
+        @Override
+        public java.util.Collection<String> findMXRecords(String hostname) throws org.apache.james.dnsservice.api.TemporaryResolutionException {
+            explode(hostname);
+            return local.findMXRecords(hostname);
+        }
+
+        @Override
+        public java.util.Collection<String> findTXTRecords(String hostname) {
+            explode(hostname);
+            return local.findTXTRecords(hostname);
+        }
+
+        @Override
+        public java.util.Collection<InetAddress> getAllByName(String host) throws java.net.UnknownHostException {
+            explode(host);
+            return local.getAllByName(host);
+        }
+
+        @Override
+        public InetAddress getByName(String host) throws java.net.UnknownHostException {
+            explode(host);
+            return local.getByName(host);
+        }
+
+        @Override
+        public InetAddress getLocalHost() throws java.net.UnknownHostException {
+            return local.getLocalHost();
+        }
+
+        @Override
+        public String getHostName(InetAddress addr) {
+            if (!addr.isLoopbackAddress()) {
+                throw new IllegalStateException("resolver exploded on " + addr);
+            }
+            return local.getHostName(addr);
+        }
+    }
+
+    @Test
+    @DisplayName("faults: a DNSService that throws gives temperror (451), never a 5xx, and the session goes on")
+    void brokenDnsService(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, "<handler class=\"org.jamesspf.james.SpfHook\"/>",
+                binder -> binder.bind(DNSService.class).toInstance(new BrokenDnsService()));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>"))
+                .isEqualTo("451 4.7.24 SPF temperror for helo.pass.test: temporary DNS failure, try again later");
+            assertThat(smtp.command("RCPT TO:<postmaster@receiver.test>")).startsWith("250");
+            assertThat(smtp.command("RSET")).startsWith("250");
+            assertThat(smtp.command("NOOP")).startsWith("250");
+        }
+    }
+
     @Test
     @DisplayName("James DNSService path: a DNS double bound the usual Guice way answers the checks")
     void jamesDnsServicePath(@TempDir Path dir) throws Exception {
