@@ -35,6 +35,12 @@ final class JamesTestServer implements AutoCloseable {
 
     /** Starts James with {@code handlerXml} (the whole {@code <handler>} element) in the SMTP chain. */
     static JamesTestServer start(Path workDir, String handlerXml, Module... overrides) throws Exception {
+        return start(workDir, handlerXml, java.util.Map.of(), overrides);
+    }
+
+    /** As above, with text replacements applied to the test smtpserver.xml (e.g. to announce AUTH). */
+    static JamesTestServer start(Path workDir, String handlerXml, java.util.Map<String, String> smtpReplacements, Module... overrides)
+        throws Exception {
         Path conf = Files.createDirectories(workDir.resolve("conf"));
         for (String file : List.of("smtpserver.xml", "mailetcontainer.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml",
             "managesieveserver.xml", "domainlist.xml", "webadmin.properties", "jmx.properties", "dnsservice.xml",
@@ -42,6 +48,12 @@ final class JamesTestServer implements AutoCloseable {
             String text = resource("james-test-conf/" + file);
             if (file.equals("smtpserver.xml")) {
                 text = text.replace(HANDLER_PLACEHOLDER, handlerXml);
+                for (java.util.Map.Entry<String, String> r : smtpReplacements.entrySet()) {
+                    if (!text.contains(r.getKey())) {
+                        throw new IllegalArgumentException("smtpserver.xml has no '" + r.getKey() + "'");
+                    }
+                    text = text.replace(r.getKey(), r.getValue());
+                }
             }
             Files.write(conf.resolve(file), text.getBytes(StandardCharsets.UTF_8));
         }
@@ -63,6 +75,10 @@ final class JamesTestServer implements AutoCloseable {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    <T extends org.apache.james.utils.GuiceProbe> T probe(Class<T> type) {
+        return server.getProbe(type);
     }
 
     int smtpPort() {

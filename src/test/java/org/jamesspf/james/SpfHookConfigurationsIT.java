@@ -160,6 +160,32 @@ class SpfHookConfigurationsIT {
     }
 
     @Test
+    @DisplayName("skip: an SMTP AUTH session is not checked")
+    void authenticatedSessionsAreSkipped(@TempDir Path dir) throws Exception {
+        try (JamesTestServer james = JamesTestServer.start(dir, handler(""),
+                java.util.Map.of("<announce>never</announce>", "<announce>always</announce>"))) {
+            james.probe(org.apache.james.utils.DataProbeImpl.class).addUser("carol@receiver.test", "secret");
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+                smtp.command("EHLO helo.pass.test");
+                String token = java.util.Base64.getEncoder().encodeToString("\0carol@receiver.test\0secret"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(smtp.command("AUTH PLAIN " + token)).startsWith("235");
+                smtp.command("MAIL FROM:<mallory@fail.test>");
+                assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+                assertThat(smtp.data(SpfHookIT.message("auth-skip"))).startsWith("250");
+            }
+            Mail mail = delivered(james, "auth-skip");
+            assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo("authenticated");
+            // the same sender without AUTH is refused
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+                smtp.command("EHLO helo.pass.test");
+                smtp.command("MAIL FROM:<mallory@fail.test>");
+                assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("headers off: attributes only")
     void headersOff(@TempDir Path dir) throws Exception {
         try (JamesTestServer james = JamesTestServer.start(dir,
