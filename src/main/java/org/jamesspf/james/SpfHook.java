@@ -1,7 +1,5 @@
 package org.jamesspf.james;
 
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -47,12 +45,12 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     /** Configuration and what is built from it in {@link #init}. */
     private static final class Runtime {
         final SpfHookConfig config;
-        final SpfChecker checker;
+        final TransactionChecker transactions;
         final SpfDnsFactory.Choice dns;
 
-        Runtime(SpfHookConfig config, SpfChecker checker, SpfDnsFactory.Choice dns) {
+        Runtime(SpfHookConfig config, TransactionChecker transactions, SpfDnsFactory.Choice dns) {
             this.config = config;
-            this.checker = checker;
+            this.transactions = transactions;
             this.dns = dns;
         }
     }
@@ -72,7 +70,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService);
         SpfChecker checker = SpfChecker.builder(dns.dns).limits(config.limits())
             .defaultExplanation(config.defaultExplanation()).build();
-        this.runtime = new Runtime(config, checker, dns);
+        this.runtime = new Runtime(config, new TransactionChecker(config, checker), dns);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
     }
 
@@ -104,7 +102,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         Runtime r = runtime();
         Verdict verdict;
         try {
-            verdict = decide(r, session, sender);
+            verdict = r.transactions.decide(session, sender);
         } catch (RuntimeException e) {
             // The one catch of the hook: a fault never breaks the session nor refuses mail for good;
             // it counts as temperror and follows the temperror action.
@@ -145,107 +143,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
             return refusal(v);
         }
-        MessageDecorator.decorate(mail, v, r.config, receiver(r, session));
+        MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session));
         return HookResult.DECLINED;
-    }
-
-    /** Runs the checks of one transaction (or finds them skipped) and picks the action. */
-    private Verdict decide(Runtime r, SMTPSession session, MaybeSender sender) {
-        IpAddress ip = clientAddress(session);
-        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
-        String senderText = sender.isNullSender() ? "" : sender.asString();
-        Optional<String> skip = skipReason(r.config, session, ip, helo, sender);
-        if (skip.isPresent()) {
-            LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
-            return Verdict.skipped(skip.get());
-        }
-        String receiver = receiver(r, session);
-        List<CheckOutcome> outcomes = new ArrayList<>(2);
-        Action action = Action.accept();
-        CheckOutcome deciding = null;
-        // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
-        if (r.config.checkHelo() && SpfChecker.isValidDomain(helo)) {
-            CheckOutcome helOutcome = check(r, session, CheckRequest.helo(ip, helo).withReceiver(receiver));
-            outcomes.add(helOutcome);
-            Action a = r.config.actions().actionFor(Identity.HELO, helOutcome.result());
-            log(helOutcome, a);
-            if (a.kind().outranks(action.kind())) {
-                action = a;
-                deciding = helOutcome;
-            }
-        }
-        if (r.config.checkMailFrom()) {
-            CheckOutcome mailOutcome = check(r, session, CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
-            outcomes.add(mailOutcome);
-            Action a = r.config.actions().actionFor(Identity.MAILFROM, mailOutcome.result());
-            log(mailOutcome, a);
-            // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
-            if (a.kind().outranks(action.kind())) {
-                action = a;
-                deciding = mailOutcome;
-            }
-        }
-        return Verdict.of(outcomes, action, Optional.ofNullable(deciding));
-    }
-
-    private CheckOutcome check(Runtime r, SMTPSession session, CheckRequest request) {
-        SpfAttachments.OutcomeCache cache = session.getAttachment(SpfAttachments.CACHE, State.Connection).orElse(null);
-        if (cache == null) {
-            cache = new SpfAttachments.OutcomeCache();
-            session.setAttachment(SpfAttachments.CACHE, cache, State.Connection);
-        }
-        CheckOutcome cached = cache.get(request);
-        if (cached != null) {
-            return cached;
-        }
-        CheckOutcome outcome = r.checker.checkHost(request);
-        cache.put(request, outcome);
-        return outcome;
-    }
-
-    private static void log(CheckOutcome o, Action action) {
-        CheckRequest q = o.request();
-        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",
-            q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(o.domain()),
-            o.result().token(), o.reason(), Sanitizer.log(o.term()), action.token(), o.dnsLookups(), o.voidLookups(),
-            o.elapsedNanos() / 1_000_000);
-        if (LOGGER.isDebugEnabled()) {
-            LOGGER.debug("SPF trace for {} {}: problem={} explanation={} trace={}", q.identity().token(), Sanitizer.log(o.domain()),
-                Sanitizer.log(o.problem()), Sanitizer.log(o.explanation()), Sanitizer.replyText(o.trace().toString(), 4000));
-        }
-    }
-
-    private static Optional<String> skipReason(SpfHookConfig config, SMTPSession session, IpAddress ip, String helo, MaybeSender sender) {
-        if (config.skipAuthenticated() && session.getUsername() != null) {
-            return Optional.of("authenticated");
-        }
-        if (config.skipRelayingAllowed() && session.isRelayingAllowed()) {
-            return Optional.of("relaying-allowed");
-        }
-        if (config.trustedNetworks().contains(ip)) {
-            return Optional.of("trusted-network");
-        }
-        if (!sender.isNullSender() && config.senderDomainAllowed(sender.get().getDomain().asString())) {
-            return Optional.of("sender-domain-allowlist");
-        }
-        if (!helo.isEmpty() && config.heloAllowed(helo)) {
-            return Optional.of("helo-allowlist");
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The client address James reports: getRemoteAddress() is already the PROXY protocol source
-     * when there is one. (James 3.8.1's getProxyInformation() throws when there is none.)
-     * RFC 7208 5: an IPv4-mapped IPv6 address is checked as IPv4.
-     */
-    static IpAddress clientAddress(SMTPSession session) {
-        InetSocketAddress address = session.getRemoteAddress();
-        return IpAddress.fromBytes(address.getAddress().getAddress()).unmapped();
-    }
-
-    private static String receiver(Runtime r, SMTPSession session) {
-        return r.config.authservId().orElseGet(() -> session.getConfiguration().getHelloName());
     }
 
     /** The SMTP reply for a refusing verdict; DECLINED otherwise. */

@@ -1,10 +1,5 @@
 package org.jamesspf.demo;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +13,7 @@ import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.server.core.configuration.Configuration;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.SmtpClient;
 
 /**
  * The README's first command: a James 3.8.1 with the SPF handler (james-conf/smtpserver.xml)
@@ -99,41 +95,16 @@ public final class DemoServer implements AutoCloseable {
     }
 
     private String transaction(String sender, String subject) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(60_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream o = socket.getOutputStream();
-            read(in);
-            say(o, in, "EHLO mail.pass.demo");
-            say(o, in, "MAIL FROM:<" + sender + ">");
-            String rcpt = say(o, in, "RCPT TO:<bob@receiver.demo>");
-            if (rcpt.startsWith("250")) {
-                say(o, in, "DATA");
-                String end = say(o, in, "From: " + sender + "\r\nTo: bob@receiver.demo\r\nSubject: " + subject
-                    + "\r\nMessage-ID: <" + System.nanoTime() + "@demo>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHello.\r\n.");
-                say(o, in, "QUIT");
-                return rcpt + " / " + end;
+        try (SmtpClient smtp = SmtpClient.connect(port, null)) {
+            smtp.command("EHLO mail.pass.demo");
+            smtp.command("MAIL FROM:<" + sender + ">");
+            String rcpt = smtp.command("RCPT TO:<bob@receiver.demo>");
+            if (!rcpt.startsWith("250")) {
+                return rcpt;
             }
-            say(o, in, "QUIT");
-            return rcpt;
+            return rcpt + " / " + smtp.data("From: " + sender + "\r\nTo: bob@receiver.demo\r\nSubject: " + subject
+                + "\r\nMessage-ID: <" + System.nanoTime() + "@demo>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHello.");
         }
-    }
-
-    private static String say(OutputStream out, BufferedReader in, String line) throws Exception {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return read(in);
-    }
-
-    private static String read(BufferedReader in) throws Exception {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new java.io.IOException("connection closed");
-            }
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 
     /** The SPF header lines of the newest message in the inbox file repository. */

@@ -2,11 +2,8 @@ package org.jamesspf.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -19,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.SmtpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -96,35 +94,12 @@ class DropInJarIT {
     }
 
     private static String rcptReply(int port, String sender, boolean sendData) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(60_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            OutputStream out = socket.getOutputStream();
-            read(in);
-            say(out, in, "EHLO mail.pass.demo");
-            say(out, in, "MAIL FROM:<" + sender + ">");
-            String rcpt = say(out, in, "RCPT TO:<bob@receiver.demo>");
-            if (sendData && rcpt.startsWith("250")) {
-                say(out, in, "DATA");
-                rcpt += " / " + say(out, in, "Subject: drop-in\r\nMessage-ID: <dropin@demo>\r\n\r\nHello.\r\n.");
-            }
-            say(out, in, "QUIT");
-            return rcpt;
+        try (SmtpClient smtp = SmtpClient.connect(port, null)) {
+            smtp.command("EHLO mail.pass.demo");
+            smtp.command("MAIL FROM:<" + sender + ">");
+            String rcpt = smtp.command("RCPT TO:<bob@receiver.demo>");
+            return sendData && rcpt.startsWith("250") ? rcpt + " / " + smtp.data("Subject: drop-in\r\nMessage-ID: <dropin@demo>\r\n\r\nHello.") : rcpt;
         }
-    }
-
-    private static String say(OutputStream out, BufferedReader in, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return read(in);
-    }
-
-    private static String read(BufferedReader in) throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-        } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-        return line;
     }
 
     @Test

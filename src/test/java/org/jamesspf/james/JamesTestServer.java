@@ -100,6 +100,20 @@ final class JamesTestServer implements AutoCloseable {
         return mails;
     }
 
+    /** The accepted mail with this subject, waiting up to 30 s for it. */
+    Mail delivered(String subject) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (Mail mail : acceptedMails(0)) {
+                if (subject.equals(mail.getMessage().getSubject())) {
+                    return mail;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no delivered mail with subject " + subject);
+    }
+
     @Override
     public void close() {
         server.stop();

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain SMTP client over a real socket that returns exact reply lines; optionally opens with a PROXY v1 header. */
-final class SmtpClient implements AutoCloseable {
+public final class SmtpClient implements AutoCloseable {
     private final Socket socket;
     private final BufferedReader in;
     private final OutputStream out;
@@ -31,22 +31,22 @@ final class SmtpClient implements AutoCloseable {
     }
 
     /** Connects to James on loopback, presenting {@code clientIp} through the PROXY protocol (null: none). */
-    static SmtpClient connect(int port, String clientIp) throws IOException {
+    public static SmtpClient connect(int port, String clientIp) throws IOException {
         return new SmtpClient(new Socket(InetAddress.getLoopbackAddress(), port), clientIp);
     }
 
-    String greeting() {
+    public String greeting() {
         return greeting;
     }
 
     /** Sends one command line and returns the last line of the reply (e.g. "250 2.1.0 Sender <a@b> OK"). */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         send(line);
         return readReply();
     }
 
     /** Sends DATA, the message and the final dot; returns the reply to the end of data (or to DATA if refused). */
-    String data(String message) throws IOException {
+    public String data(String message) throws IOException {
         String reply = command("DATA");
         if (!reply.startsWith("354")) {
             return reply;

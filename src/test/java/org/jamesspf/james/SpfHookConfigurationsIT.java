@@ -45,16 +45,7 @@ class SpfHookConfigurationsIT {
     }
 
     private static Mail delivered(JamesTestServer james, String subject) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (Mail mail : james.acceptedMails(0)) {
-                if (subject.equals(subjectOf(mail))) {
-                    return mail;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("not delivered: " + subject);
+        return james.delivered(subject);
     }
 
     @Test

@@ -64,16 +64,7 @@ class SpfHookIT {
     }
 
     static Mail deliveredWithSubject(String subject) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            for (Mail mail : james.acceptedMails(0)) {
-                if (subject.equals(mail.getMessage().getSubject())) {
-                    return mail;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no delivered mail with subject " + subject);
+        return james.delivered(subject);
     }
 
     /**
