@@ -21,13 +21,13 @@ public final class Limits {
     private final Duration timeBudget;
 
     private Limits(int dnsTerms, int voidLookups, Duration timeBudget) {
+        Objects.requireNonNull(timeBudget, "timeBudget");
         if (dnsTerms < 1) {
             throw new IllegalArgumentException("dnsTerms must be at least 1, got " + dnsTerms);
         }
         if (voidLookups < 0) {
             throw new IllegalArgumentException("voidLookups must not be negative, got " + voidLookups);
         }
-        Objects.requireNonNull(timeBudget, "timeBudget");
         if (timeBudget.isNegative() || timeBudget.isZero()) {
             throw new IllegalArgumentException("timeBudget must be positive, got " + timeBudget);
         }
