@@ -164,12 +164,14 @@ final class Linter {
                 }
             }
             if (record.redirect() != null) {
-                report.dnsTerms++;
                 if (hasAll) {
                     report.findings.add(new Finding(Severity.WARNING, domain, "redirect is ignored: the record has an 'all' (RFC 7208 6.1)"));
                 } else if (record.redirect().isLiteral()) {
+                    // RFC 7208 4.6.4: redirect counts as a DNS-querying term (when it applies at all)
+                    report.dnsTerms++;
                     walk(report, strip(record.redirect().expand(letter -> "")), depth + 1, "redirect=" + record.redirect(), stack);
                 } else {
+                    report.dnsTerms++;
                     report.findings.add(new Finding(Severity.INFO, domain, "redirect=" + record.redirect() + " depends on macros; not followed"));
                 }
             }

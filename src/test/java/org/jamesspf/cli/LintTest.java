@@ -89,6 +89,15 @@ class LintTest {
     }
 
     @Test
+    @DisplayName("6.1: a redirect next to 'all' is ignored and not counted")
+    void redirectWithAll(@TempDir Path dir) throws Exception {
+        CliTest.Run run = lint(dir, "r.example", "r IN TXT \"v=spf1 -all redirect=other.example.\"");
+        assertThat(run.code).isZero();
+        assertThat(run.out).contains("WARNING r.example: redirect is ignored: the record has an 'all' (RFC 7208 6.1)")
+            .contains("DNS-querying terms: 0 of 10");
+    }
+
+    @Test
     @DisplayName("3.4, 4.5: long records, answers over 512 octets and duplicate records")
     void sizeAndDuplicates(@TempDir Path dir) throws Exception {
         StringBuilder ips = new StringBuilder();

@@ -132,7 +132,10 @@ class DropInJarIT {
             }
             assertThat(DemoServer.spfHeaders(raw)).hasSize(3);
             assertThat(DemoServer.spfHeaders(raw).get(1)).startsWith("Received-SPF: pass (mx.receiver.demo: domain of alice@pass.demo");
-            assertThat(Files.readString(log)).contains("SPF hook ready").contains("SPF check ip=127.0.0.1");
+            // one INFO line per check, with its inputs, result and why
+            assertThat(Files.readString(log)).contains("SPF hook ready")
+                .contains("SPF check ip=127.0.0.1 helo=mail.pass.demo sender=alice@fail.demo identity=mailfrom domain=fail.demo"
+                    + " result=fail reason=MATCHED term=-all action=reject lookups=0 void=0 ms=");
         } finally {
             james.destroy();
             if (!james.waitFor(30, TimeUnit.SECONDS)) {
