@@ -9,7 +9,6 @@ import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.CheckRequest;
-import org.jamesspf.spf.Identity;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.SpfChecker;
 import org.slf4j.Logger;
@@ -45,26 +44,22 @@ final class TransactionChecker {
         List<CheckOutcome> outcomes = new ArrayList<>(2);
         Action action = Action.accept();
         CheckOutcome deciding = null;
+        List<CheckRequest> requests = new ArrayList<>(2);
         // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
         if (config.checkHelo() && SpfChecker.isValidDomain(helo)) {
-            CheckOutcome helOutcome = check(session, CheckRequest.helo(ip, helo).withReceiver(receiver));
-            outcomes.add(helOutcome);
-            Action a = config.actions().actionFor(Identity.HELO, helOutcome.result());
-            log(helOutcome, a);
-            if (a.kind().outranks(action.kind())) {
-                action = a;
-                deciding = helOutcome;
-            }
+            requests.add(CheckRequest.helo(ip, helo).withReceiver(receiver));
         }
         if (config.checkMailFrom()) {
-            CheckOutcome mailOutcome = check(session, CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
-            outcomes.add(mailOutcome);
-            Action a = config.actions().actionFor(Identity.MAILFROM, mailOutcome.result());
-            log(mailOutcome, a);
+            requests.add(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
+        }
+        for (CheckRequest request : requests) {
+            CheckOutcome outcome = check(session, request);
+            outcomes.add(outcome);
+            Action a = config.actions().actionFor(request.identity(), outcome.result());
             // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
             if (a.kind().outranks(action.kind())) {
                 action = a;
-                deciding = mailOutcome;
+                deciding = outcome;
             }
         }
         return Verdict.of(outcomes, action, Optional.ofNullable(deciding));
@@ -78,13 +73,16 @@ final class TransactionChecker {
         }
         CheckOutcome cached = cache.get(request);
         if (cached != null) {
+            LOGGER.debug("SPF outcome reused on this connection: {} {}", request.identity().token(), Sanitizer.log(cached.domain()));
             return cached;
         }
         CheckOutcome outcome = checker.checkHost(request);
         cache.put(request, outcome);
+        log(outcome, config.actions().actionFor(request.identity(), outcome.result()));
         return outcome;
     }
 
+    /** One INFO line per evaluation, with its inputs, result and why; the trace at DEBUG. */
     private static void log(CheckOutcome o, Action action) {
         CheckRequest q = o.request();
         LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",

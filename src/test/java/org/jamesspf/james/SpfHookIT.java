@@ -198,19 +198,32 @@ class SpfHookIT {
     }
 
     @Test
-    @DisplayName("a MAIL FROM repeated after RSET reuses the outcome: no new DNS queries")
+    @DisplayName("a MAIL FROM repeated after RSET reuses the outcome: no new DNS queries; a new EHLO forgets it")
     void rsetReusesOutcome() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpfHook.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        java.util.function.IntSupplier checks = () -> (int) log.list.stream()
+            .filter(e -> e.getFormattedMessage().startsWith("SPF check ip=192.0.2.12 ")).count();
         try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.12")) {
             smtp.command("EHLO helo.pass.test");
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
-            int queries = dns.udpQueries();
+            assertThat(checks.getAsInt()).as("HELO and MAIL FROM checked, one INFO line each").isEqualTo(2);
             assertThat(smtp.command("RSET")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
-            assertThat(dns.udpQueries()).isEqualTo(queries);
+            assertThat(checks.getAsInt()).as("same inputs after RSET: outcomes reused").isEqualTo(2);
             assertThat(smtp.command("RSET")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
+            assertThat(checks.getAsInt()).as("a new sender is checked; the HELO outcome is reused").isEqualTo(3);
+            // a new EHLO may name another host: the outcomes are checked afresh
+            assertThat(smtp.command("EHLO helo.pass.test")).startsWith("250");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(checks.getAsInt()).isEqualTo(5);
+        } finally {
+            logger.detachAppender(log);
         }
     }
 
