@@ -160,9 +160,4 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             .smtpDescription(action.status() + " " + text)
             .build();
     }
-
-    /** For tests and diagnostics: the active configuration. */
-    SpfHookConfig config() {
-        return runtime().config;
-    }
 }

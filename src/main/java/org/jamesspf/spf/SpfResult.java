@@ -19,16 +19,6 @@ public enum SpfResult {
         return token;
     }
 
-    /** The result for an RFC token (case-insensitive), or {@code null} when it is none. */
-    public static SpfResult fromTokenOrNull(String token) {
-        for (SpfResult r : values()) {
-            if (r.token.equalsIgnoreCase(token)) {
-                return r;
-            }
-        }
-        return null;
-    }
-
     @Override
     public String toString() {
         return token;

@@ -124,10 +124,4 @@ public final class DemoWorkDir {
     public static Path zoneFile() {
         return projectDir().resolve("examples/demo/demo.zone");
     }
-
-    static void requireReadable(Path p) throws IOException {
-        if (!Files.isReadable(p)) {
-            throw new IOException("cannot read " + p);
-        }
-    }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -342,12 +341,5 @@ public final class TestDnsServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** Records for tests, with a fixed TTL. */
-    public static final long TTL = 60;
-
-    public static int dclass() {
-        return DClass.IN;
     }
 }

@@ -59,11 +59,6 @@ public final class InMemoryZone implements SpfDns {
         return new Builder();
     }
 
-    /** The names the zone holds (lower case, no trailing dot). */
-    public List<String> names() {
-        return List.copyOf(names.keySet());
-    }
-
     static String normalize(String name) {
         String n = Ascii.toLowerCase(name);
         return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;

@@ -240,16 +240,6 @@ public final class MacroString {
         return literalOnly;
     }
 
-    /** Whether any expand uses {@code letter} (lower case). */
-    public boolean uses(char letter) {
-        for (Object part : parts) {
-            if (part instanceof Macro && ((Macro) part).letter == letter) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Expands the macro-string (RFC 7208 7.3, 7.4). */
     public String expand(MacroContext context) {
         if (literalOnly) {
