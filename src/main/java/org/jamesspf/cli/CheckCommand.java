@@ -62,6 +62,14 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } finally {
+            dnsOptions.close();
+        }
+    }
+
+    private Integer execute() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SpfChecker checker = dnsOptions.checker();
         if (batch) {

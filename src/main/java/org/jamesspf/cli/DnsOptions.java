@@ -38,6 +38,8 @@ final class DnsOptions {
         description = "Explanation on fail without an exp record (macros allowed; default: '${DEFAULT-VALUE}').")
     String defaultExplanation;
 
+    private LookupSessionSpfDns network;
+
     SpfDns dns() throws IOException {
         if (zone != null) {
             if (!servers.isEmpty()) {
@@ -46,8 +48,16 @@ final class DnsOptions {
             return ZoneFiles.load(zone);
         }
         Duration timeout = Duration.ofMillis(positive(timeoutMs, "--dns-timeout-ms"));
-        return servers.isEmpty() ? LookupSessionSpfDns.usingDnsjavaDefaults(timeout)
+        network = servers.isEmpty() ? LookupSessionSpfDns.usingDnsjavaDefaults(timeout)
             : LookupSessionSpfDns.forServers(servers, timeout, true);
+        return network;
+    }
+
+    /** Stops the DNS transport's thread, if a network resolver was made. */
+    void close() {
+        if (network != null) {
+            network.close();
+        }
     }
 
     SpfChecker checker() throws IOException {

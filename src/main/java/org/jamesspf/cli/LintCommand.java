@@ -33,6 +33,14 @@ final class LintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return execute();
+        } finally {
+            dnsOptions.close();
+        }
+    }
+
+    private Integer execute() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Linter linter = new Linter(dnsOptions.dns(), Duration.ofMillis(Math.max(1, dnsOptions.budgetMs)), dnsOptions.maxVoidLookups);
         Linter.Report report = linter.lint(domain);

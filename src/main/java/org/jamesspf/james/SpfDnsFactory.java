@@ -26,12 +26,17 @@ final class SpfDnsFactory {
     static final class Choice {
         final SpfDns dns;
         final String description;
-        final ExecutorService executor;
+        private final Runnable close;
 
-        Choice(SpfDns dns, String description, ExecutorService executor) {
+        Choice(SpfDns dns, String description, Runnable close) {
             this.dns = dns;
             this.description = description;
-            this.executor = executor;
+            this.close = close;
+        }
+
+        /** Releases the path's threads (the dnsjava transport's selector, the adapter's pool). */
+        void close() {
+            close.run();
         }
     }
 
@@ -46,16 +51,16 @@ final class SpfDnsFactory {
         }
         switch (resolver) {
             case DNSJAVA:
-                if (!config.dnsServers().isEmpty()) {
-                    return new Choice(LookupSessionSpfDns.forServers(config.dnsServers(), config.queryTimeout(), true),
-                        "dnsjava, servers " + config.dnsServers(), null);
-                }
-                return new Choice(LookupSessionSpfDns.usingDnsjavaDefaults(config.queryTimeout()),
-                    "dnsjava, James's registered resolver and cache", null);
+                LookupSessionSpfDns dnsjava = config.dnsServers().isEmpty()
+                    ? LookupSessionSpfDns.usingDnsjavaDefaults(config.queryTimeout())
+                    : LookupSessionSpfDns.forServers(config.dnsServers(), config.queryTimeout(), true);
+                return new Choice(dnsjava, config.dnsServers().isEmpty() ? "dnsjava, James's DNS servers and cache"
+                    : "dnsjava, servers " + config.dnsServers(), dnsjava::close);
             case JAMES:
                 ExecutorService executor = new ThreadPoolExecutor(0, MAX_ADAPTER_THREADS, 60, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), daemonThreads());
-                return new Choice(new DnsServiceSpfDns(dnsService, executor), "James DNSService " + dnsService.getClass().getName(), executor);
+                return new Choice(new DnsServiceSpfDns(dnsService, executor), "James DNSService " + dnsService.getClass().getName(),
+                    executor::shutdownNow);
             default:
                 throw new AssertionError(resolver);
         }

@@ -77,8 +77,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     @Override
     public void destroy() {
         Runtime r = runtime;
-        if (r != null && r.dns.executor != null) {
-            r.dns.executor.shutdownNow();
+        if (r != null) {
+            r.dns.close();
         }
     }
 

@@ -46,23 +46,34 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * No thread blocks on a lookup: stages complete when dnsjava answers or the per-query
  * timeout fires.
  */
-public final class LookupSessionSpfDns implements SpfDns {
+public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
     /** Per-query timeout when none is configured. */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
 
-    private final java.util.function.Supplier<LookupSession> sessionFactory;
-    private final Duration queryTimeout;
-    private final String description;
-    private volatile LookupSession session;
+    /** The session, the time one query may take across all servers, and the transport to close. */
+    private static final class Session {
+        final LookupSession lookups;
+        final Duration overall;
+        final NioTransport transport;
 
-    private LookupSessionSpfDns(java.util.function.Supplier<LookupSession> sessionFactory, Duration queryTimeout, String description) {
+        Session(LookupSession lookups, Duration overall, NioTransport transport) {
+            this.lookups = lookups;
+            this.overall = overall;
+            this.transport = transport;
+        }
+    }
+
+    private final java.util.function.Supplier<Session> sessionFactory;
+    private final String description;
+    private volatile Session session;
+
+    private LookupSessionSpfDns(java.util.function.Supplier<Session> sessionFactory, String description) {
         this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
-        this.queryTimeout = Objects.requireNonNull(queryTimeout, "queryTimeout");
         this.description = description;
     }
 
-    private LookupSession session() {
-        LookupSession s = session;
+    private Session session() {
+        Session s = session;
         if (s == null) {
             synchronized (this) {
                 s = session;
@@ -76,10 +87,11 @@ public final class LookupSessionSpfDns implements SpfDns {
     }
 
     /**
-     * Uses dnsjava's default resolver and IN cache, which James's {@code DNSJavaService}
-     * registers unless {@code setAsDNSJavaDefault} is false: James's DNS servers and cache
-     * then apply. The resolver is used as it is (its timeouts unchanged); {@code queryTimeout}
-     * bounds each of our queries on top.
+     * The servers and the IN cache that James's {@code DNSJavaService} registers as dnsjava's
+     * defaults (unless {@code setAsDNSJavaDefault} is false): James's DNS servers and cache then
+     * apply. The queries go through {@link NioTransport} to those servers, each with
+     * {@code queryTimeout}; a default resolver that is not made of dnsjava's SimpleResolvers is
+     * used as it is.
      */
     public static LookupSessionSpfDns usingDnsjavaDefaults(Duration queryTimeout) {
         // Read at the first query, not now: James's DNSJavaService may register its resolver after
@@ -87,46 +99,73 @@ public final class LookupSessionSpfDns implements SpfDns {
         return new LookupSessionSpfDns(() -> {
             Resolver resolver = Lookup.getDefaultResolver();
             Cache cache = Lookup.getDefaultCache(DClass.IN);
-            return LookupSession.builder().resolver(resolver).cache(cache).clearSearchPath().build();
-        }, queryTimeout, "dnsjava default resolver");
+            List<InetSocketAddress> servers = serversOf(resolver);
+            NioTransport transport = servers.isEmpty() ? null : transport(servers, queryTimeout);
+            LookupSession lookups = LookupSession.builder().resolver(transport != null ? transport : resolver).cache(cache)
+                .clearSearchPath().build();
+            return new Session(lookups, queryTimeout.multipliedBy(Math.max(1, servers.size()) + 1L), transport);
+        }, "James's DNS servers and cache (dnsjava defaults)");
+    }
+
+    /** The addresses of a dnsjava SimpleResolver or of an ExtendedResolver made of them; empty otherwise. */
+    static List<InetSocketAddress> serversOf(Resolver resolver) {
+        List<InetSocketAddress> servers = new ArrayList<>();
+        if (resolver instanceof SimpleResolver) {
+            servers.add(((SimpleResolver) resolver).getAddress());
+        } else if (resolver instanceof ExtendedResolver) {
+            for (Resolver r : ((ExtendedResolver) resolver).getResolvers()) {
+                if (!(r instanceof SimpleResolver)) {
+                    return List.of();
+                }
+                servers.add(((SimpleResolver) r).getAddress());
+            }
+        }
+        return servers;
     }
 
     /**
      * A dedicated resolver for the given servers ({@code host[:port]}), tried in order with
-     * {@code queryTimeout} each, with its own cache. Truncated UDP answers are retried over TCP.
+     * {@code queryTimeout} each, with its own cache when {@code cache} is true. Truncated UDP
+     * answers are asked again over TCP.
      */
     public static LookupSessionSpfDns forServers(List<String> servers, Duration queryTimeout, boolean cache) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no DNS servers given");
         }
-        List<Resolver> resolvers = new ArrayList<>();
-        for (InetSocketAddress address : DnsServers.parseAll(servers)) {
-            SimpleResolver simple = new SimpleResolver(address);
-            simple.setTimeout(queryTimeout);
-            resolvers.add(simple);
+        List<InetSocketAddress> addresses = DnsServers.parseAll(servers);
+        return new LookupSessionSpfDns(() -> {
+            NioTransport transport = transport(addresses, queryTimeout);
+            LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(transport).clearSearchPath();
+            if (cache) {
+                builder.cache(new Cache(DClass.IN));
+            }
+            // Each server gets queryTimeout; the whole query one per server plus slack.
+            return new Session(builder.build(), queryTimeout.multipliedBy(addresses.size() + 1L), transport);
+        }, "servers " + servers);
+    }
+
+    private static NioTransport transport(List<InetSocketAddress> servers, Duration queryTimeout) {
+        try {
+            return new NioTransport(servers, queryTimeout);
+        } catch (IOException e) {
+            // No selector can be opened: the JVM is out of file descriptors; nothing works without it.
+            throw new java.io.UncheckedIOException("cannot open a DNS transport", e);
         }
-        Resolver resolver;
-        if (resolvers.size() == 1) {
-            resolver = resolvers.get(0);
-        } else {
-            ExtendedResolver extended = new ExtendedResolver(resolvers);
-            extended.setTimeout(queryTimeout);
-            extended.setRetries(1);
-            resolver = extended;
-        }
-        LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(resolver).clearSearchPath();
-        if (cache) {
-            builder.cache(new Cache(DClass.IN));
-        }
-        // Each server gets queryTimeout; the whole query gets one per server plus slack.
-        Duration overall = queryTimeout.multipliedBy(resolvers.size()).plus(queryTimeout);
-        LookupSession session = builder.build();
-        return new LookupSessionSpfDns(() -> session, overall, "servers " + servers);
     }
 
     /** A session built by the caller (e.g. with its own executor or caches). */
     public static LookupSessionSpfDns of(LookupSession session, Duration queryTimeout) {
-        return new LookupSessionSpfDns(() -> session, queryTimeout, "custom session");
+        Session s = new Session(session, queryTimeout, null);
+        return new LookupSessionSpfDns(() -> s, "custom session");
+    }
+
+    /** Stops the transport's selector thread, if one was started. */
+    @Override
+    public void close() {
+        Session s = session;
+        if (s != null && s.transport != null) {
+            s.transport.close();
+        }
     }
 
     @Override
@@ -173,9 +212,10 @@ public final class LookupSessionSpfDns implements SpfDns {
             // The engine checks label and name lengths first; a name dnsjava still refuses cannot exist.
             return java.util.concurrent.CompletableFuture.completedFuture(DnsAnswer.nxDomain());
         }
-        return session().lookupAsync(absolute, type, DClass.IN)
+        Session s = session();
+        return s.lookups.lookupAsync(absolute, type, DClass.IN)
             .toCompletableFuture()
-            .orTimeout(queryTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .orTimeout(s.overall.toMillis(), TimeUnit.MILLISECONDS)
             .handle((result, error) -> buildResult(result, error, type, value, order));
     }
 
@@ -246,6 +286,6 @@ public final class LookupSessionSpfDns implements SpfDns {
 
     @Override
     public String toString() {
-        return "LookupSessionSpfDns{" + description + ", queryTimeout=" + queryTimeout + "}";
+        return "LookupSessionSpfDns{" + description + "}";
     }
 }

@@ -45,16 +45,14 @@ public final class SuiteTests {
                 String reason = notExpressible.get(c.name);
                 if (reason != null) {
                     tests.add(DynamicTest.dynamicTest(c.displayName() + " (not expressible: " + reason + ")", () -> {
-                        SpfChecker checker = SpfChecker.builder(dnsFor.apply(scenario)).defaultExplanation(SUITE_DEFAULT_EXPLANATION).build();
-                        CheckOutcome outcome = run(checker, c);
+                        CheckOutcome outcome = runClosing(dnsFor.apply(scenario), c);
                         assertFalse(conforms(c, outcome), () -> c.displayName() + " now conforms (" + outcome
                             + "): remove it from the not-expressible list");
                     }));
                     continue;
                 }
                 tests.add(DynamicTest.dynamicTest(c.displayName(), () -> {
-                    SpfChecker checker = SpfChecker.builder(dnsFor.apply(scenario)).defaultExplanation(SUITE_DEFAULT_EXPLANATION).build();
-                    CheckOutcome outcome = run(checker, c);
+                    CheckOutcome outcome = runClosing(dnsFor.apply(scenario), c);
                     assertTrue(c.results.contains(outcome.result().token()),
                         () -> c.displayName() + ": expected " + c.results + " got " + outcome + "\ntrace: " + outcome.trace());
                     if (c.explanation != null && outcome.result().token().equals("fail")) {
@@ -64,6 +62,17 @@ public final class SuiteTests {
             }
         }
         return tests;
+    }
+
+    /** Runs one case with the suite's default explanation, then closes the DNS if it holds threads. */
+    static CheckOutcome runClosing(SpfDns dns, SuiteCase c) throws Exception {
+        try {
+            return run(SpfChecker.builder(dns).defaultExplanation(SUITE_DEFAULT_EXPLANATION).build(), c);
+        } finally {
+            if (dns instanceof AutoCloseable) {
+                ((AutoCloseable) dns).close();
+            }
+        }
     }
 
     static boolean conforms(SuiteCase c, CheckOutcome outcome) {
