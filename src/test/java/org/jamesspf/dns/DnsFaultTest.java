@@ -150,6 +150,41 @@ class DnsFaultTest {
     }
 
     @Test
+    @DisplayName("RFC 5452 9.1: an answer with another ID is ignored; the real answer is used")
+    void forgedAnswerIgnored() throws Exception {
+        server.setZone(new TestDnsServer.Zone()
+            .add(TestRecords.a("bank.example", "192.0.2.1"))
+            .spoof("bank.example", TestRecords.a("bank.example", "203.0.113.66")));
+        DnsAnswer<IpAddress> answer = resolver(server.address(), QUERY_TIMEOUT).a("bank.example").toCompletableFuture().get();
+        assertThat(answer.records()).containsExactly(IpAddress.parse("192.0.2.1"));
+    }
+
+    @Test
+    @DisplayName("servers are tried in order: a dead first server falls over to the second")
+    void failover() throws Exception {
+        int unusedPort;
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            unusedPort = probe.getLocalPort();
+        }
+        server.setZone(new TestDnsServer.Zone().add(TestRecords.txt("example.com", "v=spf1 ip4:192.0.2.1 -all")));
+        try (LookupSessionSpfDns dns = LookupSessionSpfDns.forServers(List.of("127.0.0.1:" + unusedPort, server.address()),
+                QUERY_TIMEOUT, false)) {
+            assertThat(dns.txt("example.com").toCompletableFuture().get().records()).containsExactly("v=spf1 ip4:192.0.2.1 -all");
+        }
+    }
+
+    @Test
+    @DisplayName("closing the transport fails the queries in flight at once")
+    void closeFailsInFlight() throws Exception {
+        server.setZone(new TestDnsServer.Zone().add(TestRecords.a("slow.example", "192.0.2.1")).delay("slow.example", Duration.ofSeconds(5)));
+        LookupSessionSpfDns dns = LookupSessionSpfDns.forServers(List.of(server.address()), Duration.ofSeconds(10), false);
+        var pending = dns.a("slow.example").toCompletableFuture();
+        Thread.sleep(100);
+        dns.close();
+        assertThat(pending.get(2, java.util.concurrent.TimeUnit.SECONDS).kind()).isEqualTo(DnsAnswer.Kind.TEMPFAIL);
+    }
+
+    @Test
     @DisplayName("concurrent queries are all answered: none waits past a 300 ms timeout (dnsjava 3.5.2's client makes some wait 1 s)")
     void concurrentQueriesAreAnswered() throws Exception {
         server.setZone(new TestDnsServer.Zone()

@@ -39,6 +39,7 @@ public final class TestDnsServer implements AutoCloseable {
     public static final class Zone {
         private final Map<Name, List<Object>> entries = new LinkedHashMap<>();
         private final Map<Name, Duration> delays = new LinkedHashMap<>();
+        private final Map<Name, Record> spoofs = new LinkedHashMap<>();
 
         private enum Marker { TIMEOUT, SERVFAIL }
 
@@ -101,6 +102,12 @@ public final class TestDnsServer implements AutoCloseable {
 
         public Zone serverFailure(String name, int type) {
             of(name(name)).add(new Typed(type, Marker.SERVFAIL));
+            return this;
+        }
+
+        /** Before the real answer, a forged one with another ID carrying {@code bogus} (an off-path spoofing attempt). */
+        public Zone spoof(String name, Record bogus) {
+            spoofs.put(name(name), bogus);
             return this;
         }
 
@@ -258,6 +265,14 @@ public final class TestDnsServer implements AutoCloseable {
             truncated.getHeader().setFlag(Flags.TC);
             truncated.addRecord(question, Section.QUESTION);
             bytes = truncated.toWire();
+        }
+        Record bogus = z.spoofs.get(question.getName());
+        if (bogus != null) {
+            Message forged = new Message((query.getHeader().getID() + 1) & 0xFFFF);
+            forged.getHeader().setFlag(Flags.QR);
+            forged.addRecord(question, Section.QUESTION);
+            forged.addRecord(bogus, Section.ANSWER);
+            send.accept(forged.toWire());
         }
         Duration delay = z.delays.get(question.getName());
         if (delay != null) {
