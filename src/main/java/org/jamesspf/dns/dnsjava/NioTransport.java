@@ -49,6 +49,7 @@ public final class NioTransport implements Resolver, AutoCloseable {
     private final Thread thread;
     private final Queue<Attempt> queued = new ConcurrentLinkedQueue<>();
     private final Set<Attempt> active = new HashSet<>(); // selector thread only
+    private final ByteBuffer udpBuffer = ByteBuffer.allocate(MAX_UDP_ANSWER); // selector thread only
     private final SecureRandom random = new SecureRandom();
     private volatile boolean running = true;
 
@@ -185,10 +186,10 @@ public final class NioTransport implements Resolver, AutoCloseable {
             if (a.tcp) {
                 tcpReady(key, a);
             } else {
-                ByteBuffer in = ByteBuffer.allocate(MAX_UDP_ANSWER);
-                int n = ((DatagramChannel) a.channel).read(in);
+                udpBuffer.clear();
+                int n = ((DatagramChannel) a.channel).read(udpBuffer);
                 if (n > 0) {
-                    answer(a, java.util.Arrays.copyOf(in.array(), n));
+                    answer(a, java.util.Arrays.copyOf(udpBuffer.array(), n));
                 }
             }
         } catch (IOException e) {
