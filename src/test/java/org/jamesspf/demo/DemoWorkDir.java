@@ -1,6 +1,5 @@
 package org.jamesspf.demo;
 
-import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,17 +1,8 @@
 package org.jamesspf.spf.suite;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jamesspf.spf.CheckOutcome;
-import org.jamesspf.spf.CheckRequest;
-import org.jamesspf.spf.IpAddress;
-import org.jamesspf.spf.SpfChecker;
-import org.jamesspf.spf.dns.SpfDns;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
