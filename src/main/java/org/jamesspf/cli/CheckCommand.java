@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,24 +16,16 @@ import org.jamesspf.spf.CheckRequest;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.SpfChecker;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code check}: one check with its explanation and trace, or a batch of JSON lines (the what-if tool). */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Evaluates SPF for a client IP and a sender (MAIL FROM) or a HELO name.",
         "With --batch, reads JSON lines {\"ip\": \"..\", \"sender\": \"..\", \"helo\": \"..\"} from standard input"
             + " (sender \"\" is the null sender) and writes one JSON line per input, in order."})
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends DnsCommand {
     /** Lines in flight in --batch mode: bounds memory while keeping the output in input order. */
     static final int BATCH_WINDOW = 512;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DnsOptions dnsOptions;
 
     @Option(names = "--ip", paramLabel = "IP", description = "The SMTP client's address (IPv4 or IPv6).")
     String ip;
@@ -61,15 +52,7 @@ final class CheckCommand implements Callable<Integer> {
     InputStream stdin = System.in;
 
     @Override
-    public Integer call() throws Exception {
-        try {
-            return execute();
-        } finally {
-            dnsOptions.close();
-        }
-    }
-
-    private Integer execute() throws Exception {
+    Integer execute() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         SpfChecker checker = dnsOptions.checker();
         if (batch) {

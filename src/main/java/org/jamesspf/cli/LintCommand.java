@@ -6,25 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code lint DOMAIN}: the domain's record and everything it includes, checked for what breaks or weakens SPF. */
 @Command(name = "lint", mixinStandardHelpOptions = true,
     description = {"Fetches and parses DOMAIN's SPF record and the records it includes or redirects to, and reports:",
         "syntax errors, DNS-querying terms over 10, void lookups, ptr, +all/?all, loops, includes without a record,",
         "records over 450 octets or answers over 512, duplicate records. Exit code 1 when there is an error."})
-final class LintCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    DnsOptions dnsOptions;
-
+final class LintCommand extends DnsCommand {
     @Parameters(paramLabel = "DOMAIN", description = "The domain whose SPF policy to lint.")
     String domain;
 
@@ -32,15 +23,7 @@ final class LintCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-        try {
-            return execute();
-        } finally {
-            dnsOptions.close();
-        }
-    }
-
-    private Integer execute() throws Exception {
+    Integer execute() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Linter linter = new Linter(dnsOptions.dns(), Duration.ofMillis(Math.max(1, dnsOptions.budgetMs)), dnsOptions.maxVoidLookups);
         Linter.Report report = linter.lint(domain);

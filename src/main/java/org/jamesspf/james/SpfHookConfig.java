@@ -2,7 +2,6 @@ package org.jamesspf.james;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -154,20 +153,18 @@ public final class SpfHookConfig {
 
     // ---- structure validation ----
 
-    private static final Map<String, Set<String>> ELEMENTS = new LinkedHashMap<>();
-
-    static {
-        ELEMENTS.put("", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions",
-            "headers", "dns", "defaultExplanation"));
-        ELEMENTS.put("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"));
-        ELEMENTS.put("actions", Set.of("helo", "mailfrom"));
-        Set<String> results = Set.of("pass", "fail", "softfail", "neutral", "none", "temperror", "permerror");
-        ELEMENTS.put("actions.helo", results);
-        ELEMENTS.put("actions.mailfrom", results);
-        ELEMENTS.put("headers", Set.of("receivedSpf", "authenticationResults", "authservId"));
-        ELEMENTS.put("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups"));
-        ELEMENTS.put("dns.servers", Set.of("server"));
-    }
+    private static final Set<String> RESULTS = Set.of("pass", "fail", "softfail", "neutral", "none", "temperror", "permerror");
+    /** The elements each element may hold, by path ("" is the handler). */
+    private static final Map<String, Set<String>> ELEMENTS = Map.of(
+        "", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
+            "defaultExplanation"),
+        "skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"),
+        "actions", Set.of("helo", "mailfrom"),
+        "actions.helo", RESULTS,
+        "actions.mailfrom", RESULTS,
+        "headers", Set.of("receivedSpf", "authenticationResults", "authservId"),
+        "dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups"),
+        "dns.servers", Set.of("server"));
 
     private static void validateStructure(ImmutableNode root) throws ConfigurationException {
         for (String attribute : root.getAttributes().keySet()) {

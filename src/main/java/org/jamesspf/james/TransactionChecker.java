@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * session's {@link SpfAttachments#CACHE}.
  */
 final class TransactionChecker {
+    // Logged under the hook's name: admins filter on one logger for all SPF lines.
     private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
 
     private final SpfHookConfig config;

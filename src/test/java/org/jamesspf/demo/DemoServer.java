@@ -109,21 +109,25 @@ public final class DemoServer implements AutoCloseable {
 
     /** The SPF header lines of the newest message in the inbox file repository. */
     List<String> deliveredSpfHeaders(long timeoutMillis) throws Exception {
-        Path inbox = workDir.resolve("var/mail/inbox");
+        return spfHeaders(newestMessage(workDir.resolve("var/mail/inbox"), timeoutMillis));
+    }
+
+    /** The raw text of the newest message a file repository holds, waiting for one to arrive. */
+    public static String newestMessage(Path repository, long timeoutMillis) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
-            if (Files.isDirectory(inbox)) {
-                try (Stream<Path> files = Files.list(inbox)) {
+            if (Files.isDirectory(repository)) {
+                try (Stream<Path> files = Files.list(repository)) {
                     List<Path> streams = files.filter(f -> f.toString().endsWith(".FileStreamStore"))
                         .sorted(Comparator.comparingLong(f -> f.toFile().lastModified())).collect(Collectors.toList());
                     if (!streams.isEmpty()) {
-                        return spfHeaders(Files.readString(streams.get(streams.size() - 1), StandardCharsets.ISO_8859_1));
+                        return Files.readString(streams.get(streams.size() - 1), StandardCharsets.ISO_8859_1);
                     }
                 }
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("no message delivered to " + inbox);
+        throw new IllegalStateException("no message delivered to " + repository);
     }
 
     /** Received-SPF and Authentication-Results header fields (with their folded lines) of a raw message. */

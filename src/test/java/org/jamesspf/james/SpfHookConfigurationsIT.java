@@ -44,10 +44,6 @@ class SpfHookConfigurationsIT {
         }
     }
 
-    private static Mail delivered(JamesTestServer james, String subject) throws Exception {
-        return james.delivered(subject);
-    }
-
     @Test
     @DisplayName("enforceAt=mail: the refusal is the reply to MAIL FROM")
     void enforceAtMail(@TempDir Path dir) throws Exception {
@@ -75,7 +71,7 @@ class SpfHookConfigurationsIT {
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
             assertThat(smtp.data(SpfHookIT.message("data-pass"))).startsWith("250");
-            assertThat(delivered(james, "data-pass")).isNotNull();
+            assertThat(james.delivered("data-pass")).isNotNull();
             assertThat(james.acceptedMails(0)).extracting(SpfHookConfigurationsIT::subjectOf).containsExactly("data-pass");
         }
     }
@@ -91,7 +87,7 @@ class SpfHookConfigurationsIT {
             assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
             assertThat(smtp.data(SpfHookIT.message("tag-fail"))).startsWith("250");
-            Mail mail = delivered(james, "tag-fail");
+            Mail mail = james.delivered("tag-fail");
             assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.mailfrom.result")).get().getValue().value()).isEqualTo("fail");
             assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.helo.result")).get().getValue().value()).isEqualTo("fail");
             assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).anyMatch(l -> l.startsWith("Received-SPF: fail"));
@@ -137,7 +133,7 @@ class SpfHookConfigurationsIT {
                     assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).as(c[3]).startsWith("250");
                     assertThat(smtp.data(SpfHookIT.message("skip-" + c[3] + c[0].length()))).startsWith("250");
                 }
-                Mail mail = delivered(james, "skip-" + c[3] + c[0].length());
+                Mail mail = james.delivered("skip-" + c[3] + c[0].length());
                 assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo(c[3]);
                 assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).noneMatch(l -> l.startsWith("Received-SPF"));
             }
@@ -165,7 +161,7 @@ class SpfHookConfigurationsIT {
                 assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
                 assertThat(smtp.data(SpfHookIT.message("auth-skip"))).startsWith("250");
             }
-            Mail mail = delivered(james, "auth-skip");
+            Mail mail = james.delivered("auth-skip");
             assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo("authenticated");
             // the same sender without AUTH is refused
             try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
@@ -186,7 +182,7 @@ class SpfHookConfigurationsIT {
             smtp.command("MAIL FROM:<alice@pass.test>");
             smtp.command("RCPT TO:<bob@receiver.test>");
             assertThat(smtp.data(SpfHookIT.message("noheaders"))).startsWith("250");
-            Mail mail = delivered(james, "noheaders");
+            Mail mail = james.delivered("noheaders");
             assertThat(Collections.list(mail.getMessage().getAllHeaderLines()))
                 .noneMatch(l -> l.startsWith("Received-SPF") || l.startsWith("Authentication-Results"));
             assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.mailfrom.result")).get().getValue().value()).isEqualTo("pass");
@@ -278,7 +274,7 @@ class SpfHookConfigurationsIT {
             smtp.command("MAIL FROM:<alice@pass.test>");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
             assertThat(smtp.data(SpfHookIT.message("adapter-pass"))).startsWith("250");
-            assertThat(Collections.list(delivered(james, "adapter-pass").getMessage().getAllHeaderLines()))
+            assertThat(Collections.list(james.delivered("adapter-pass").getMessage().getAllHeaderLines()))
                 .anyMatch(l -> l.startsWith("Received-SPF: pass"));
         }
     }

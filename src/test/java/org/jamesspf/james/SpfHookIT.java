@@ -63,10 +63,6 @@ class SpfHookIT {
             + "From: sender@sender.test\r\nTo: bob@receiver.test\r\nSubject: " + subject + "\r\n\r\nhello";
     }
 
-    static Mail deliveredWithSubject(String subject) throws Exception {
-        return james.delivered(subject);
-    }
-
     /**
      * The header lines as stored, less a leading MIME-Version: javax.mail's InternetHeaders keeps
      * MIME-Version in its preferred slot at the top when James saves the message. Every other
@@ -92,7 +88,7 @@ class SpfHookIT {
             message("pass-1"));
         assertThat(replies[1]).startsWith("250");
         assertThat(replies[2]).startsWith("250");
-        Mail mail = deliveredWithSubject("pass-1");
+        Mail mail = james.delivered("pass-1");
         List<String> lines = headerLines(mail);
         assertThat(lines.get(0)).isEqualTo("Authentication-Results: mx.receiver.test;\r\n"
             + "\tspf=pass (sender IP is 192.0.2.10) smtp.helo=helo.pass.test;\r\n"
@@ -113,10 +109,10 @@ class SpfHookIT {
     void ipv6Clients() throws Exception {
         assertThat(transaction("2001:db8::25", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
             message("v6-1"))[2]).startsWith("250");
-        assertThat(headerLines(deliveredWithSubject("v6-1")).get(1)).contains("client-ip=\"2001:db8::25\"");
+        assertThat(headerLines(james.delivered("v6-1")).get(1)).contains("client-ip=\"2001:db8::25\"");
         assertThat(transaction("::ffff:192.0.2.11", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
             message("mapped-1"))[2]).startsWith("250");
-        assertThat(headerLines(deliveredWithSubject("mapped-1")).get(1)).contains("client-ip=192.0.2.11;");
+        assertThat(headerLines(james.delivered("mapped-1")).get(1)).contains("client-ip=192.0.2.11;");
     }
 
     @Test
@@ -134,7 +130,7 @@ class SpfHookIT {
             message("exempt-1"));
         assertThat(replies[1]).startsWith("250");
         assertThat(replies[2]).startsWith("250");
-        Mail mail = deliveredWithSubject("exempt-1");
+        Mail mail = james.delivered("exempt-1");
         assertThat(headerLines(mail).get(1)).startsWith("Received-SPF: fail (mx.receiver.test: domain of mallory@fail.test does not designate");
         assertThat(attribute(mail, "org.jamesspf.spf.mailfrom.explanation"))
             .contains("192.0.2.10 is not one of fail.test's designated mail servers");
@@ -155,11 +151,11 @@ class SpfHookIT {
             String[] replies = transaction("192.0.2.10", "helo.pass.test", "x@" + result + ".test", "bob@receiver.test",
                 message(subject));
             assertThat(replies[2]).as(result).startsWith("250");
-            List<String> lines = headerLines(deliveredWithSubject(subject));
+            List<String> lines = headerLines(james.delivered(subject));
             assertThat(lines.get(1)).as(result).startsWith("Received-SPF: " + result + " ");
             assertThat(lines.get(0)).as(result).contains("spf=" + result + " (sender IP is 192.0.2.10)");
         }
-        List<String> permerror = headerLines(deliveredWithSubject("other-permerror"));
+        List<String> permerror = headerLines(james.delivered("other-permerror"));
         assertThat(permerror.get(1)).contains("problem=\"syntax error in the record of permerror.test at 'foo:bar'");
     }
 
@@ -176,7 +172,7 @@ class SpfHookIT {
     void nullSender() throws Exception {
         String[] replies = transaction("192.0.2.10", "helo.pass.test", "", "bob@receiver.test", message("bounce-1"));
         assertThat(replies[2]).startsWith("250");
-        assertThat(headerLines(deliveredWithSubject("bounce-1")).get(1))
+        assertThat(headerLines(james.delivered("bounce-1")).get(1))
             .contains("domain of postmaster@helo.pass.test designates").contains("envelope-from=\"postmaster@helo.pass.test\"");
         String[] refused = transaction("198.51.100.7", "helo.pass.test", "", "bob@receiver.test", "");
         assertThat(refused[1]).startsWith("550 5.7.23 SPF fail for HELO helo.pass.test");
@@ -189,7 +185,7 @@ class SpfHookIT {
             "Authentication-Results: mx.receiver.test; spf=pass smtp.mailfrom=forged@bank.test\r\n"
                 + "Authentication-Results: other.example; dkim=pass header.d=example.org\r\n"
                 + message("forged-1"));
-        List<String> lines = headerLines(deliveredWithSubject("forged-1"));
+        List<String> lines = headerLines(james.delivered("forged-1"));
         List<String> authResults = lines.stream().filter(l -> l.startsWith("Authentication-Results:")).collect(Collectors.toList());
         assertThat(authResults).hasSize(2);
         assertThat(authResults.get(0)).startsWith("Authentication-Results: mx.receiver.test;\r\n\tspf=pass");
@@ -236,6 +232,6 @@ class SpfHookIT {
         String[] accepted = transaction("192.0.2.10", "bad;identity=pass", "alice@pass.test", "bob@receiver.test",
             message("hostile-1"));
         assertThat(accepted[2]).startsWith("250");
-        assertThat(headerLines(deliveredWithSubject("hostile-1")).get(1)).contains("helo=\"bad;identity=pass\"");
+        assertThat(headerLines(james.delivered("hostile-1")).get(1)).contains("helo=\"bad;identity=pass\"");
     }
 }
