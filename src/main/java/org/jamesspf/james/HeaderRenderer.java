@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.Identity;
-import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 
 /**
@@ -76,7 +75,7 @@ public final class HeaderRenderer {
 
     /**
      * RFC 8601 2.2: {@code Authentication-Results: authserv-id; spf=result (comment) smtp.mailfrom=...}
-     * with one resinfo per outcome; empty when there are none.
+     * with one resinfo per outcome; {@code none} when there are none.
      */
     public static String authenticationResults(String authservId, List<CheckOutcome> outcomes) {
         List<String> resinfos = new ArrayList<>();
@@ -86,11 +85,12 @@ public final class HeaderRenderer {
             if (outcome.request().identity() == Identity.MAILFROM) {
                 r.append(" smtp.mailfrom=").append(mailFromProperty(outcome.request().localPart(), outcome.domain()));
             } else {
-                r.append(" smtp.helo=").append(SpfChecker.isValidDomain(outcome.domain()) ? outcome.domain() : quoted(outcome.domain()));
+                r.append(" smtp.helo=").append(pvalue(outcome.domain()));
             }
             resinfos.add(r.toString());
         }
-        StringBuilder line = new StringBuilder(AUTHENTICATION_RESULTS).append(": ").append(value(authservId));
+        // RFC 8601 2.5: authserv-id is a value (RFC 2045 token or quoted-string).
+        StringBuilder line = new StringBuilder(AUTHENTICATION_RESULTS).append(": ").append(tokenValue(authservId));
         if (resinfos.isEmpty()) {
             return line.append("; none").toString();
         }
@@ -98,39 +98,54 @@ public final class HeaderRenderer {
         return fold(line, resinfos, ";");
     }
 
-    /** RFC 8601 2.7.2: smtp.mailfrom is local-part@domain, or the domain alone when the local-part is no dot-atom. */
-    private static String mailFromProperty(String localPart, String domain) {
-        String d = SpfChecker.isValidDomain(domain) ? domain : null;
-        if (d == null) {
+    /**
+     * RFC 8601 2.7.2: smtp.mailfrom is local-part@domain when both are plain (dot-atom, LDH
+     * domain-name), the domain alone when only the domain is, else the whole address as a
+     * quoted-string. SPF domain syntax lets ';', '(', '=' and '"' through: never written raw.
+     */
+    static String mailFromProperty(String localPart, String domain) {
+        String d = clean(domain);
+        if (!d.equals(domain) || !isDomainName(d)) {
             return quoted(localPart + "@" + domain);
         }
-        return isDotAtom(localPart) && localPart.length() <= 64 ? localPart + "@" + d : d;
+        String l = clean(localPart);
+        return l.equals(localPart) && isDotAtom(l) && l.length() <= 64 ? l + "@" + d : d;
     }
 
-    /** Whether an incoming Authentication-Results header value claims {@code authservId} (RFC 8601 5). */
-    public static boolean claimsAuthservId(String headerValue, String authservId) {
-        String v = headerValue.trim();
-        // skip a leading comment, as CFWS allows
-        while (v.startsWith("(")) {
-            int close = v.indexOf(')');
-            if (close < 0) {
+    /** RFC 8601 2.3 pvalue: a domain-name as it is, anything else as a quoted-string. */
+    static String pvalue(String raw) {
+        String v = clean(raw);
+        return isDomainName(v) ? v : quoted(v);
+    }
+
+    /** RFC 2045 value: a token as it is, anything else as a quoted-string. */
+    static String tokenValue(String raw) {
+        String v = clean(raw);
+        return isToken(v) ? v : quoted(v);
+    }
+
+    /**
+     * RFC 6376 3.5 / RFC 5321 4.1.2 domain-name: dot-separated labels of letters, digits and
+     * hyphens, neither starting nor ending with a hyphen. What RFC 8601 pvalue allows unquoted.
+     */
+    static boolean isDomainName(String s) {
+        if (s.isEmpty() || s.length() > 253) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > 63 || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
                 return false;
             }
-            v = v.substring(close + 1).trim();
         }
-        String id;
-        if (v.startsWith("\"")) {
-            int close = v.indexOf('"', 1);
-            id = close < 0 ? v.substring(1) : v.substring(1, close);
-        } else {
-            int end = 0;
-            while (end < v.length() && v.charAt(end) != ';' && v.charAt(end) != ' ' && v.charAt(end) != '\t'
-                && v.charAt(end) != '\r' && v.charAt(end) != '\n' && v.charAt(end) != '(') {
-                end++;
-            }
-            id = v.substring(0, end);
-        }
-        return id.equalsIgnoreCase(authservId);
+        return true;
     }
 
     /** RFC 2045 token: printable ASCII except SPACE and tspecials. */

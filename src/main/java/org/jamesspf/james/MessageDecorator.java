@@ -29,7 +29,8 @@ final class MessageDecorator {
     static void decorate(Mail mail, Verdict verdict, SpfHookConfig config, String receiver) {
         setAttributes(mail, verdict);
         List<String> lines = new ArrayList<>();
-        if (config.authenticationResultsHeader() && verdict.skipReason().isEmpty()) {
+        // No outcome (skipped, or a fault before any request could be read): nothing to report.
+        if (config.authenticationResultsHeader() && !verdict.outcomes().isEmpty()) {
             lines.add(HeaderRenderer.authenticationResults(receiver, verdict.outcomes()));
         }
         if (config.receivedSpfHeader()) {
@@ -82,7 +83,7 @@ final class MessageDecorator {
         int removed = 0;
         for (String line : existing) {
             if (authservId != null && isAuthenticationResults(line)
-                && HeaderRenderer.claimsAuthservId(line.substring(line.indexOf(':') + 1), authservId)) {
+                && AuthservIdMatcher.claims(line.substring(line.indexOf(':') + 1), authservId)) {
                 removed++;
                 continue;
             }

@@ -107,10 +107,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             // The one catch of the hook: a fault never breaks the session nor refuses mail for good;
             // it counts as temperror and follows the temperror action.
             LOGGER.warn("SPF check failed internally (session {}); treating it as temperror", session.getSessionID(), e);
-            CheckOutcome fault = CheckOutcome.of(CheckRequest.mailFrom(IpAddress.ofV4(0), "", ""), SpfResult.TEMPERROR,
-                Reason.INTERNAL_ERROR, "internal error");
-            Action action = r.config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
-            verdict = Verdict.of(List.of(fault), action, Optional.of(fault));
+            verdict = r.transactions.fault(session, sender);
         }
         session.setAttachment(SpfAttachments.VERDICT, verdict, State.Transaction);
         if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
@@ -150,10 +147,12 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     /** The SMTP reply for a refusing verdict; DECLINED otherwise. */
     static HookResult refusal(Verdict verdict) {
         Action action = verdict.action();
-        if (!action.refuses() || verdict.deciding().isEmpty()) {
+        if (!action.refuses()) {
             return HookResult.DECLINED;
         }
-        String text = ReplyRenderer.render(action, verdict.deciding().get());
+        // Only a fault verdict refuses without a deciding outcome: its reply has no values to fill in.
+        String text = verdict.deciding().map(o -> ReplyRenderer.render(action, o))
+            .orElseGet(() -> action.text().render(java.util.Map.of("result", "temperror", "problem", "internal error")));
         return HookResult.builder()
             .hookReturnCode(action.kind() == Action.Kind.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft())
             .smtpReturnCode(action.code())

@@ -9,8 +9,11 @@ import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.Identity;
 import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.Reason;
 import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.SpfResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,27 @@ final class TransactionChecker {
     TransactionChecker(SpfHookConfig config, SpfChecker checker) {
         this.config = config;
         this.checker = checker;
+    }
+
+    /**
+     * The verdict after an internal fault: temperror for the MAIL FROM identity of the real
+     * transaction (client address, sender, HELO), so headers in tag-only setups say what was
+     * checked; no outcome at all (so no header) when even those cannot be read.
+     */
+    Verdict fault(SMTPSession session, MaybeSender sender) {
+        Action action = config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
+        CheckRequest request;
+        try {
+            String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
+            request = CheckRequest.mailFrom(clientAddress(session), sender.isNullSender() ? "" : sender.asString(), helo)
+                .withReceiver(receiver(session));
+        } catch (RuntimeException e) {
+            // Already on the fault path: log and fall back to a verdict without outcomes.
+            LOGGER.warn("SPF: could not read the transaction after an internal fault: {}", e.toString());
+            return Verdict.fault(action);
+        }
+        CheckOutcome fault = CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error");
+        return Verdict.of(List.of(fault), action, Optional.of(fault));
     }
 
     /** Runs the checks of one transaction (or finds them skipped) and picks the action. */
@@ -78,7 +102,10 @@ final class TransactionChecker {
             return cached;
         }
         CheckOutcome outcome = checker.checkHost(request);
-        cache.put(request, outcome);
+        // A temperror is a passing state of DNS: a retry after RSET must look again, not reuse it.
+        if (outcome.result() != SpfResult.TEMPERROR) {
+            cache.put(request, outcome);
+        }
         log(outcome, config.actions().actionFor(request.identity(), outcome.result()));
         return outcome;
     }

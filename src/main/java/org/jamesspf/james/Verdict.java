@@ -26,6 +26,11 @@ public final class Verdict {
         return new Verdict(List.of(), Action.accept(), Optional.empty(), Optional.of(reason));
     }
 
+    /** An internal fault whose transaction could not be read: the action, no outcome, no header. */
+    static Verdict fault(Action action) {
+        return new Verdict(List.of(), action, Optional.empty(), Optional.empty());
+    }
+
     static Verdict of(List<CheckOutcome> outcomes, Action action, Optional<CheckOutcome> deciding) {
         return new Verdict(outcomes, action, deciding, Optional.empty());
     }

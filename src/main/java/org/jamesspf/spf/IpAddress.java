@@ -215,13 +215,20 @@ public final class IpAddress {
         return this;
     }
 
-    /** Whether this address lies in {@code network/prefix}; addresses of the other family never match. */
+    /**
+     * Whether this address lies in {@code network/prefix}; addresses of the other family never
+     * match. The prefix must fit the network's family (0-32 or 0-128, RFC 7208 5.6 cidr-length):
+     * an IAE otherwise, since a prefix past the address width would match everything.
+     */
     public boolean isIn(IpAddress network, int prefix) {
+        if (prefix < 0 || prefix > (network.v6 ? 128 : 32)) {
+            throw new IllegalArgumentException("prefix length " + prefix + " out of range for " + network);
+        }
         if (v6 != network.v6) {
             return false;
         }
         if (!v6) {
-            if (prefix <= 0) {
+            if (prefix == 0) {
                 return true;
             }
             long mask = (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;

@@ -31,8 +31,14 @@ public final class SpfChecker {
 
     /** Trace events kept per check; a hostile record cannot make the trace grow past this. */
     static final int MAX_TRACE_EVENTS = 256;
-    /** Parsed records kept; the cache is dropped whole when it grows past this. */
-    private static final int PARSE_CACHE_SIZE = 4096;
+    /**
+     * Characters of record text the parse cache holds at most (about 2 MB with the parsed forms);
+     * it is dropped whole when a new record would pass this. Senders choose what fills it, so it is
+     * bounded by size, not by count.
+     */
+    static final int PARSE_CACHE_CHARS = 512 * 1024;
+    /** Records longer than this are parsed each time, never cached (real records are far shorter). */
+    static final int PARSE_CACHE_MAX_RECORD = 2048;
     private static final int MAX_DOMAIN_LENGTH = 253;
     private static final int MAX_LABEL_LENGTH = 63;
 
@@ -42,6 +48,8 @@ public final class SpfChecker {
     private final boolean tracing;
     private final Clock clock;
     private final ConcurrentHashMap<String, ParseResult> parsed = new ConcurrentHashMap<>();
+    /** Characters of the keys in {@link #parsed}; changed under the lock of {@code parsed}. */
+    private long parsedChars;
 
     private SpfChecker(Builder builder) {
         this.dns = Objects.requireNonNull(builder.dns, "dns");
@@ -76,14 +84,29 @@ public final class SpfChecker {
     /** Parses a record once per distinct text (RFC 7208 4.6: parse before evaluating). */
     private ParseResult parse(String text) {
         ParseResult result = parsed.get(text);
-        if (result == null) {
-            result = SpfRecordParser.parse(text);
-            if (parsed.size() >= PARSE_CACHE_SIZE) {
-                parsed.clear();
+        if (result != null) {
+            return result;
+        }
+        result = SpfRecordParser.parse(text);
+        if (text.length() <= PARSE_CACHE_MAX_RECORD) {
+            synchronized (parsed) {
+                if (parsedChars + text.length() > PARSE_CACHE_CHARS) {
+                    parsed.clear();
+                    parsedChars = 0;
+                }
+                if (parsed.putIfAbsent(text, result) == null) {
+                    parsedChars += text.length();
+                }
             }
-            parsed.put(text, result);
         }
         return result;
+    }
+
+    /** Characters of record text in the parse cache (for tests of its bound). */
+    long parseCacheChars() {
+        synchronized (parsed) {
+            return parsedChars;
+        }
     }
 
     /**
@@ -345,7 +368,7 @@ public final class SpfChecker {
                 case IP4:
                 case IP6:
                     // RFC 7208 5.6: ip4 never matches an IPv6 client and vice versa.
-                    return request.ip().isIn(m.network(), request.ip().isV6() ? m.cidr6() : m.cidr4()) ? MATCH : NO_MATCH;
+                    return request.ip().isIn(m.network(), m.network().isV6() ? m.cidr6() : m.cidr4()) ? MATCH : NO_MATCH;
                 case A:
                     return evaluateA(m);
                 case MX:
@@ -406,18 +429,27 @@ public final class SpfChecker {
             for (String host : hosts) {
                 pending.add(addressesOf(host));
             }
-            boolean tempFailed = false;
+            // Answers are read in MX order, as a sequential evaluation would meet them.
             for (int i = 0; i < hosts.size(); i++) {
                 DnsAnswer<IpAddress> addresses = await(pending.get(i));
                 trace(TraceEvent.Type.LOOKUP, hosts.get(i), addresses);
                 if (addresses.kind() == DnsAnswer.Kind.TEMPFAIL) {
-                    tempFailed = true;
+                    // RFC 7208 5: a DNS error in a lookup the mechanism needs ends the check with
+                    // temperror; only ptr (5.5) skips failing names.
+                    return tempError(m, hosts.get(i));
+                }
+                if (addresses.isVoid()) {
+                    // RFC 7208 4.6.4: each MX host's empty address lookup is a void lookup (as
+                    // pyspf and Mail::SPF count it).
+                    Step overLimit = countVoid(m);
+                    if (overLimit != null) {
+                        return overLimit;
+                    }
                 } else if (anyInNetwork(addresses.records(), m)) {
                     return MATCH;
                 }
             }
-            // RFC 7208 5: a DNS error while evaluating a mechanism that did not otherwise match is temperror.
-            return tempFailed ? tempError(m, target) : NO_MATCH;
+            return NO_MATCH;
         }
 
         /** RFC 7208 5.5: a validated PTR name equal to or under the target domain. */
@@ -427,7 +459,14 @@ public final class SpfChecker {
                 return invalidTarget(m, target);
             }
             DnsAnswer<String> names = await(dns.ptr(request.ip()));
-            trace(TraceEvent.Type.LOOKUP, request.ip().reverseName(), names);
+            if (tracing) {
+                trace(TraceEvent.Type.LOOKUP, request.ip().reverseName(), names);
+            }
+            if (names.isVoid()) {
+                // RFC 7208 4.6.4: an empty PTR answer is a void lookup (pyspf, Mail::SPF).
+                Step overLimit = countVoid(m);
+                return overLimit != null ? overLimit : NO_MATCH;
+            }
             // RFC 7208 5.5: a DNS error on the PTR lookup means no match (not temperror).
             if (names.kind() != DnsAnswer.Kind.RECORDS) {
                 return NO_MATCH;
@@ -443,14 +482,30 @@ public final class SpfChecker {
                     candidates.add(name);
                 }
             }
-            for (String name : validate(candidates)) {
-                trace(TraceEvent.Type.LOOKUP, name, "validated");
-                return MATCH;
+            List<CompletionStage<DnsAnswer<IpAddress>>> pending = new ArrayList<>(candidates.size());
+            for (String name : candidates) {
+                pending.add(addressesOf(name));
+            }
+            for (int i = 0; i < candidates.size(); i++) {
+                DnsAnswer<IpAddress> addresses = await(pending.get(i));
+                if (addresses.isVoid()) {
+                    // RFC 7208 4.6.4: a PTR name's empty address lookup is a void lookup (pyspf, Mail::SPF).
+                    Step overLimit = countVoid(m);
+                    if (overLimit != null) {
+                        return overLimit;
+                    }
+                } else if (addresses.records().contains(request.ip())) {
+                    trace(TraceEvent.Type.LOOKUP, candidates.get(i), "validated");
+                    return MATCH;
+                }
             }
             return NO_MATCH;
         }
 
-        /** RFC 7208 5.5: names whose A/AAAA records include the client IP; DNS errors skip a name. */
+        /**
+         * RFC 7208 5.5: names whose A/AAAA records include the client IP; DNS errors skip a name.
+         * Used by the p macro (7.3), which is no term: its lookups are not counted as void.
+         */
         private List<String> validate(List<String> names) {
             List<CompletionStage<DnsAnswer<IpAddress>>> pending = new ArrayList<>(names.size());
             for (String name : names) {
@@ -523,11 +578,20 @@ public final class SpfChecker {
         }
 
         private Step voidLookup(Mechanism m, String target) {
-            // RFC 7208 4.6.4: more void lookups than the limit (default 2) is permerror.
+            Step overLimit = countVoid(m);
+            return overLimit != null ? overLimit : NO_MATCH;
+        }
+
+        /**
+         * Counts one void lookup (an empty answer or NXDOMAIN); the permerror step when that
+         * passes the limit, else null. RFC 7208 4.6.4: more void lookups than the limit
+         * (default 2) is permerror.
+         */
+        private Step countVoid(Mechanism m) {
             if (++voids > limits.voidLookups()) {
                 return Step.of(SpfResult.PERMERROR, Reason.VOID_LIMIT, m.text(), "more than " + limits.voidLookups() + " void lookups");
             }
-            return NO_MATCH;
+            return null;
         }
 
         private boolean anyInNetwork(List<IpAddress> addresses, Mechanism m) {

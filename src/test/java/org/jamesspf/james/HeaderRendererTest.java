@@ -83,17 +83,6 @@ class HeaderRendererTest {
     }
 
     @Test
-    @DisplayName("RFC 8601 5: authserv-id claims are recognised, with comments and quoting")
-    void claims() {
-        assertThat(HeaderRenderer.claimsAuthservId(" mx.test; spf=pass", "mx.test")).isTrue();
-        assertThat(HeaderRenderer.claimsAuthservId(" MX.TEST;spf=pass", "mx.test")).isTrue();
-        assertThat(HeaderRenderer.claimsAuthservId(" (comment) mx.test; none", "mx.test")).isTrue();
-        assertThat(HeaderRenderer.claimsAuthservId(" \"mx.test\"; none", "mx.test")).isTrue();
-        assertThat(HeaderRenderer.claimsAuthservId(" mx.test.evil; none", "mx.test")).isFalse();
-        assertThat(HeaderRenderer.claimsAuthservId(" other.test; spf=pass", "mx.test")).isFalse();
-    }
-
-    @Test
     @DisplayName("RFC 8601: smtp.mailfrom falls back to the domain for local parts that are no dot-atom")
     void mailfromProperty() {
         String header = HeaderRenderer.authenticationResults("mx.test", List.of(outcome("\"odd local\"@example.com", "h.example.com", "v=spf1 -all")));

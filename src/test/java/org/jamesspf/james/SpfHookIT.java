@@ -234,4 +234,64 @@ class SpfHookIT {
         assertThat(accepted[2]).startsWith("250");
         assertThat(headerLines(james.delivered("hostile-1")).get(1)).contains("helo=\"bad;identity=pass\"");
     }
+
+    static final String FORGING_HELO = "mail.pass.test;dkim=pass(x)header.d=paypal.com";
+
+    /** Our Authentication-Results header of a delivered mail, read back by the strict RFC 8601 reader. */
+    static HeaderGrammar.AuthResults ourAuthenticationResults(Mail mail) throws Exception {
+        List<HeaderGrammar.AuthResults> ours = new java.util.ArrayList<>();
+        for (String line : headerLines(mail)) {
+            if (line.startsWith("Authentication-Results:")) {
+                HeaderGrammar.AuthResults parsed = HeaderGrammar.authenticationResults(line);
+                if (parsed.authservId.equalsIgnoreCase("mx.receiver.test")) {
+                    ours.add(parsed);
+                }
+            }
+        }
+        assertThat(ours).as("exactly one Authentication-Results with our authserv-id").hasSize(1);
+        return ours.get(0);
+    }
+
+    @Test
+    @DisplayName("RFC 8601 2.3: a HELO carrying ';dkim=pass(x)...' reads back as our two spf results, nothing more")
+    void forgingHeloCannotAddResults() throws Exception {
+        String[] replies = transaction("192.0.2.10", FORGING_HELO, "alice@pass.test", "bob@receiver.test", message("forge-helo-1"));
+        assertThat(replies[2]).startsWith("250");
+        HeaderGrammar.AuthResults results = ourAuthenticationResults(james.delivered("forge-helo-1"));
+        assertThat(results.resinfos).containsExactly(
+            HeaderGrammar.Resinfo.of("spf", "none", "smtp.helo", FORGING_HELO),
+            HeaderGrammar.Resinfo.of("spf", "pass", "smtp.mailfrom", "alice@pass.test"));
+        for (String line : headerLines(james.delivered("forge-helo-1"))) {
+            if (line.startsWith("Received-SPF:")) {
+                assertThat(HeaderGrammar.receivedSpf(line).pairs.get("helo")).isEqualTo(FORGING_HELO);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 8601 2.3, 7208 2.4: the same HELO through the null sender (postmaster@HELO) is quoted too")
+    void forgingHeloThroughNullSender() throws Exception {
+        String[] replies = transaction("192.0.2.10", FORGING_HELO, "", "bob@receiver.test", message("forge-helo-2"));
+        assertThat(replies[2]).startsWith("250");
+        HeaderGrammar.AuthResults results = ourAuthenticationResults(james.delivered("forge-helo-2"));
+        assertThat(results.resinfos).containsExactly(
+            HeaderGrammar.Resinfo.of("spf", "none", "smtp.helo", FORGING_HELO),
+            HeaderGrammar.Resinfo.of("spf", "none", "smtp.mailfrom", "postmaster@" + FORGING_HELO));
+    }
+
+    @Test
+    @DisplayName("RFC 8601 5, RFC 5322 3.2.2: forged headers hiding our authserv-id behind nested or escaped comments are removed")
+    void forgedHeadersWithCommentsRemoved() throws Exception {
+        transaction("192.0.2.10", "helo.pass.test", "alice@pass.test", "bob@receiver.test",
+            "Authentication-Results: (a(b)c) mx.receiver.test; dkim=pass header.d=forged.example\r\n"
+                + "Authentication-Results: (a\\) ) MX.Receiver.Test; dkim=pass header.d=forged2.example\r\n"
+                + "Authentication-Results: (folded\r\n comment) mx.receiver.test;\r\n\tdkim=pass header.d=forged3.example\r\n"
+                + "Authentication-Results: (mx.receiver.test) other.example; dkim=pass header.d=kept.example\r\n"
+                + message("forged-2"));
+        List<String> lines = headerLines(james.delivered("forged-2"));
+        assertThat(String.join("\n", lines)).doesNotContain("forged.example").doesNotContain("forged2.example")
+            .doesNotContain("forged3.example").contains("kept.example");
+        assertThat(ourAuthenticationResults(james.delivered("forged-2")).resinfos).extracting(r -> r.method)
+            .containsExactly("spf", "spf");
+    }
 }

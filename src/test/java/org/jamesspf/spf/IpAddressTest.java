@@ -1,6 +1,7 @@
 package org.jamesspf.spf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -60,6 +61,18 @@ class IpAddressTest {
         assertThat(v6.isIn(IpAddress.parse("2001:db8:1:2::4"), 126)).isTrue();
         assertThat(v6.isIn(IpAddress.parse("2001:db8:1:2::4"), 128)).isFalse();
         assertThat(v6.isIn(IpAddress.parse("2001:db8:1:2::"), 64)).isTrue();
+    }
+
+    @Test
+    @DisplayName("5.6: a prefix past the network's width is refused, never a match-all")
+    void outOfRangePrefixes() {
+        IpAddress v4 = IpAddress.parse("192.0.2.1");
+        assertThatThrownBy(() -> v4.isIn(IpAddress.parse("10.0.0.0"), 33)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("33");
+        assertThatThrownBy(() -> v4.isIn(IpAddress.parse("10.0.0.0"), -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> v4.isIn(IpAddress.parse("2001:db8::"), 129)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(v4.isIn(IpAddress.parse("192.0.2.0"), 32)).isFalse();
+        assertThat(v4.isIn(IpAddress.parse("2001:db8::"), 64)).as("other family, valid prefix").isFalse();
     }
 
     @Test

@@ -75,6 +75,42 @@ class LimitsTest {
     }
 
     @Test
+    @DisplayName("4.6.4: an MX host's empty address lookup is void: 2 allowed, the 3rd -> permerror")
+    void mxHostAddressLookupsAreVoid() {
+        InMemoryZone.Builder two = InMemoryZone.builder().txt("example.com", "v=spf1 mx:m.example.com -all")
+            .mx("m.example.com", 10, "h1.example.com").mx("m.example.com", 20, "h2.example.com");
+        CheckOutcome allowed = check(two.build(), "192.0.2.1");
+        assertThat(allowed.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(allowed.voidLookups()).isEqualTo(2);
+        CheckOutcome over = check(two.mx("m.example.com", 30, "h3.example.com").build(), "192.0.2.1");
+        assertThat(over.result()).as(over.toString()).isEqualTo(SpfResult.PERMERROR);
+        assertThat(over.reason()).isEqualTo(Reason.VOID_LIMIT);
+    }
+
+    @Test
+    @DisplayName("4.6.4: ptr's empty PTR answer is void; so is a PTR name's empty address lookup")
+    void ptrLookupsAreVoid() {
+        // two void a terms, then ptr with no PTR records: the third void
+        InMemoryZone noPtr = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 a:n1.example.com a:n2.example.com ptr -all").build();
+        CheckOutcome outcome = check(noPtr, "192.0.2.1");
+        assertThat(outcome.result()).as(outcome.toString()).isEqualTo(SpfResult.PERMERROR);
+        assertThat(outcome.reason()).isEqualTo(Reason.VOID_LIMIT);
+        assertThat(check(InMemoryZone.builder().txt("example.com", "v=spf1 a:n1.example.com ptr -all").build(), "192.0.2.1")
+            .result()).isEqualTo(SpfResult.FAIL);
+        // one void a term; the PTR names have no A records: two more voids
+        InMemoryZone names = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 a:n1.example.com ptr -all")
+            .ptr(IpAddress.parse("192.0.2.1"), "p1.example.com").ptr(IpAddress.parse("192.0.2.1"), "p2.example.com").build();
+        CheckOutcome nameVoids = check(names, "192.0.2.1");
+        assertThat(nameVoids.result()).as(nameVoids.toString()).isEqualTo(SpfResult.PERMERROR);
+        assertThat(nameVoids.reason()).isEqualTo(Reason.VOID_LIMIT);
+        assertThat(check(InMemoryZone.builder().txt("example.com", "v=spf1 ptr -all")
+            .ptr(IpAddress.parse("192.0.2.1"), "p1.example.com").ptr(IpAddress.parse("192.0.2.1"), "p2.example.com").build(),
+            "192.0.2.1").result()).isEqualTo(SpfResult.FAIL);
+    }
+
+    @Test
     @DisplayName("4.6.4: 10 MX names evaluated; 11 -> permerror")
     void mxLimit() {
         InMemoryZone.Builder ten = InMemoryZone.builder().txt("example.com", "v=spf1 mx -all");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
 import org.jamesspf.spf.dns.InMemoryZone;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -110,5 +112,47 @@ class MechanismTest {
                 return BASE.ptr(address);
             }
         };
+    }
+
+    @Test
+    @DisplayName("5: a failed MX host address lookup is temperror, even when a later host would match")
+    void mxHostLookupFailureIsTempError() {
+        InMemoryZone zone = InMemoryZone.builder().txt("example.com", "v=spf1 mx -all")
+            .mx("example.com", 10, "down.example.com").mx("example.com", 20, "up.example.com")
+            .serverFailure("down.example.com", InMemoryZone.Type.A).a("up.example.com", "192.0.2.10").build();
+        CheckOutcome outcome = SpfChecker.builder(zone).build()
+            .checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.10"), "a@example.com", "h.example.org"));
+        assertThat(outcome.result()).as(outcome.toString()).isEqualTo(SpfResult.TEMPERROR);
+        assertThat(outcome.reason()).isEqualTo(Reason.DNS_TEMPFAIL);
+        // the matching host first: pass, the failing one is never needed
+        InMemoryZone upFirst = InMemoryZone.builder().txt("example.com", "v=spf1 mx -all")
+            .mx("example.com", 10, "up.example.com").mx("example.com", 20, "down.example.com")
+            .serverFailure("down.example.com", InMemoryZone.Type.A).a("up.example.com", "192.0.2.10").build();
+        assertThat(SpfChecker.builder(upFirst).build()
+            .checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.10"), "a@example.com", "h.example.org")).result())
+            .isEqualTo(SpfResult.PASS);
+    }
+
+    @Test
+    @DisplayName("the parse cache is bounded by characters, and long records are never cached")
+    void parseCacheIsBoundedBySize() {
+        java.util.Map<String, String> records = new java.util.HashMap<>();
+        InMemoryZone.Builder builder = InMemoryZone.builder();
+        for (int i = 0; i < 2000; i++) {
+            String record = "v=spf1 ip4:192.0.2." + (i % 250) + " a:" + "x".repeat(400) + i + ".example -all";
+            builder.txt("d" + i + ".example", record);
+        }
+        builder.txt("long.example", "v=spf1 " + "ip4:192.0.2.1 ".repeat(300) + "-all");
+        SpfChecker checker = SpfChecker.builder(builder.build()).build();
+        long max = 0;
+        for (int i = 0; i < 2000; i++) {
+            checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("198.51.100.1"), "a@d" + i + ".example", "h.example.org"));
+            max = Math.max(max, checker.parseCacheChars());
+        }
+        assertThat(max).isGreaterThan(SpfChecker.PARSE_CACHE_CHARS / 2).isLessThanOrEqualTo(SpfChecker.PARSE_CACHE_CHARS);
+        long before = checker.parseCacheChars();
+        CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@long.example", "h.example.org"));
+        assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
+        assertThat(checker.parseCacheChars()).isEqualTo(before);
     }
 }
