@@ -21,15 +21,20 @@ public final class ActionPolicy {
     static final String DEFAULT_TEMPERROR_TEXT = "SPF {result} for {domain}: temporary DNS failure, try again later";
     static final String DEFAULT_PERMERROR_TEXT = "SPF {result} for {domain}: {problem}";
     static final String DEFAULT_OTHER_TEXT = "SPF {result} for {identity} {domain}";
+    static final String DEFAULT_PENDING_TEXT = "SPF check of {identity} {domain} still in progress, try again later";
+    /** A check not done within the wait bound: defer, as for a DNS failure (RFC 7372 X.7.24). */
+    static final Action DEFAULT_PENDING = Action.refuse(Action.Kind.DEFER, "451", "4.7.24", ReplyTemplate.parse(DEFAULT_PENDING_TEXT));
 
-    private static final ActionPolicy DEFAULTS = new ActionPolicy(defaultTable());
+    private static final ActionPolicy DEFAULTS = new ActionPolicy(defaultTable(), DEFAULT_PENDING);
 
     private final Map<Identity, Map<SpfResult, Action>> table;
+    private final Action pending;
 
-    private ActionPolicy(Map<Identity, Map<SpfResult, Action>> table) {
+    private ActionPolicy(Map<Identity, Map<SpfResult, Action>> table, Action pending) {
         Map<Identity, Map<SpfResult, Action>> copy = new EnumMap<>(Identity.class);
         table.forEach((identity, byResult) -> copy.put(identity, Map.copyOf(byResult)));
         this.table = copy;
+        this.pending = Objects.requireNonNull(pending, "pending");
     }
 
     public static ActionPolicy defaults() {
@@ -73,7 +78,33 @@ public final class ActionPolicy {
                 table.get(identity).put(result, parseAction(path, identity, result, action.trim(), code, status, text));
             }
         }
-        return new ActionPolicy(table);
+        return new ActionPolicy(table, pendingFrom(config));
+    }
+
+    /** {@code <actions><pending action="defer|accept" .../>}: never reject, a pending check proves nothing. */
+    private static Action pendingFrom(HierarchicalConfiguration<ImmutableNode> config) throws ConfigurationException {
+        String path = "actions.pending";
+        String action = config.getString(path + "[@action]", null);
+        String code = config.getString(path + "[@code]", null);
+        String status = config.getString(path + "[@status]", null);
+        String text = config.getString(path + "[@text]", null);
+        if (action == null) {
+            if (code != null || status != null || text != null || config.getString(path, null) != null) {
+                throw SpfHookConfig.error(path, "missing attribute 'action' (accept|defer)");
+            }
+            return DEFAULT_PENDING;
+        }
+        if (action.trim().equalsIgnoreCase("reject")) {
+            throw SpfHookConfig.error(path, "a check still in progress proves nothing: accept or defer, never reject");
+        }
+        boolean accept = action.trim().equalsIgnoreCase("accept");
+        return parseAction(path, Identity.MAILFROM, SpfResult.TEMPERROR, action.trim(), code, status,
+            text == null && !accept ? DEFAULT_PENDING_TEXT : text);
+    }
+
+    /** The action for a check not done within the wait bound (or not started: a cap). */
+    public Action pending() {
+        return pending;
     }
 
     private static Action parseAction(String path, Identity identity, SpfResult result, String action, String code, String status,
@@ -151,12 +182,12 @@ public final class ActionPolicy {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ActionPolicy && ((ActionPolicy) o).table.equals(table);
+        return o instanceof ActionPolicy && ((ActionPolicy) o).table.equals(table) && ((ActionPolicy) o).pending.equals(pending);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(table);
+        return Objects.hash(table, pending);
     }
 
     @Override
@@ -167,6 +198,6 @@ public final class ActionPolicy {
                 sb.append(identity.token()).append('/').append(result.token()).append('=').append(action.token()).append(' ');
             }
         }));
-        return sb.append('}').toString();
+        return sb.append("pending=").append(pending.token()).append('}').toString();
     }
 }

@@ -1,7 +1,8 @@
 package org.jamesspf.james;
 
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -19,22 +20,19 @@ import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
+import org.jamesspf.dns.FailFastDns;
 import org.jamesspf.spf.Ascii;
-import org.jamesspf.spf.CheckOutcome;
-import org.jamesspf.spf.CheckRequest;
-import org.jamesspf.spf.Identity;
-import org.jamesspf.spf.IpAddress;
-import org.jamesspf.spf.Reason;
 import org.jamesspf.spf.SpfChecker;
-import org.jamesspf.spf.SpfResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * SPF (RFC 7208) for James's SMTP server: checks the HELO and MAIL FROM identities of each
  * transaction, refuses per the configured action mapping at MAIL, RCPT or end of DATA, and
- * records the results in headers and mail attributes. Shared by all sessions: its fields are
- * configuration and collaborators; per-transaction state lives in session attachments.
+ * records the results in headers and mail attributes. Checks run on the {@link CheckScheduler}'s
+ * threads, started at HELO and MAIL; James's I/O thread waits for them at most
+ * {@code <checks><maxWaitMs>}. Shared by all sessions: its fields are configuration and
+ * collaborators; per-transaction state lives in session attachments.
  */
 public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
@@ -46,12 +44,18 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final class Runtime {
         final SpfHookConfig config;
         final TransactionChecker transactions;
+        final CheckScheduler scheduler;
         final SpfDnsFactory.Choice dns;
 
-        Runtime(SpfHookConfig config, TransactionChecker transactions, SpfDnsFactory.Choice dns) {
+        Runtime(SpfHookConfig config, TransactionChecker transactions, CheckScheduler scheduler, SpfDnsFactory.Choice dns) {
             this.config = config;
             this.transactions = transactions;
+            this.scheduler = scheduler;
             this.dns = dns;
+        }
+
+        long maxWaitNanos() {
+            return config.checks().maxWait().toNanos();
         }
     }
 
@@ -68,9 +72,14 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         }
         SpfHookConfig config = SpfHookConfig.from((HierarchicalConfiguration<ImmutableNode>) configuration);
         SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService);
-        SpfChecker checker = SpfChecker.builder(dns.dns).limits(config.limits())
-            .defaultExplanation(config.defaultExplanation()).build();
-        this.runtime = new Runtime(config, new TransactionChecker(config, checker), dns);
+        // Slow failures (timeouts) are remembered per registered domain; the bound is the wait bound.
+        FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
+        SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits())
+            .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
+        TransactionChecker[] transactions = new TransactionChecker[1];
+        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o), System::nanoTime);
+        transactions[0] = new TransactionChecker(config, scheduler);
+        this.runtime = new Runtime(config, transactions[0], scheduler, dns);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
     }
 
@@ -78,6 +87,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     public void destroy() {
         Runtime r = runtime;
         if (r != null) {
+            r.scheduler.close();
             r.dns.close();
         }
     }
@@ -90,30 +100,28 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         return r;
     }
 
-    /** A new HELO/EHLO (e.g. after STARTTLS) may name another host: forget this connection's outcomes. */
+    /** RFC 7208 2.3: start the HELO identity's check now, so its DNS runs while the client goes on. */
     @Override
     public HookResult doHelo(SMTPSession session, String helo) {
-        session.getAttachment(SpfAttachments.CACHE, State.Connection).ifPresent(SpfAttachments.OutcomeCache::clear);
-        return HookResult.DECLINED;
+        Runtime r = runtime();
+        return guarded(session, null, () -> {
+            r.transactions.prefetchHelo(session, helo);
+            return HookResult.DECLINED;
+        }, fault -> HookResult.DECLINED);
     }
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Runtime r = runtime();
-        Verdict verdict;
-        try {
-            verdict = r.transactions.decide(session, sender);
-        } catch (RuntimeException e) {
-            // The one catch of the hook: a fault never breaks the session nor refuses mail for good;
-            // it counts as temperror and follows the temperror action.
-            LOGGER.warn("SPF check failed internally (session {}); treating it as temperror", session.getSessionID(), e);
-            verdict = r.transactions.fault(session, sender);
-        }
-        session.setAttachment(SpfAttachments.VERDICT, verdict, State.Transaction);
-        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
-            return refusal(verdict);
-        }
-        return HookResult.DECLINED;
+        return guarded(session, sender, () -> {
+            // A MAIL FROM refused earlier leaves the transaction state in place: start afresh.
+            session.removeAttachment(SpfAttachments.VERDICT, State.Transaction);
+            session.setAttachment(SpfAttachments.PENDING, r.transactions.begin(session, sender), State.Transaction);
+            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
+                return refusal(verdict(r, session));
+            }
+            return HookResult.DECLINED;
+        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL ? refusal(fault) : HookResult.DECLINED);
     }
 
     @Override
@@ -126,22 +134,65 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
             return HookResult.DECLINED;
         }
-        return session.getAttachment(SpfAttachments.VERDICT, State.Transaction).map(SpfHook::refusal).orElse(HookResult.DECLINED);
+        return guarded(session, sender, () -> refusal(verdict(r, session)), SpfHook::refusal);
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         Runtime r = runtime();
-        Optional<Verdict> verdict = session.getAttachment(SpfAttachments.VERDICT, State.Transaction);
-        if (verdict.isEmpty()) {
+        if (session.getAttachment(SpfAttachments.PENDING, State.Transaction).isEmpty()
+            && session.getAttachment(SpfAttachments.VERDICT, State.Transaction).isEmpty()) {
             return HookResult.DECLINED;
         }
-        Verdict v = verdict.get();
-        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
-            return refusal(v);
+        MaybeSender sender = mail.getMaybeSender();
+        return guarded(session, sender, () -> {
+            Verdict v = verdict(r, session);
+            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
+                return refusal(v);
+            }
+            MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session));
+            return HookResult.DECLINED;
+        }, fault -> {
+            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
+                return refusal(fault);
+            }
+            MessageDecorator.decorate(mail, fault, r.config, r.transactions.receiver(session));
+            return HookResult.DECLINED;
+        });
+    }
+
+    /**
+     * The transaction's verdict: the one already made, else resolved from its pending checks
+     * within the wait bound. A verdict made while a check still ran is not kept, so a later
+     * enforcement point (another RCPT, the end of DATA) sees the outcome once it is there.
+     */
+    private static Verdict verdict(Runtime r, SMTPSession session) {
+        Optional<Verdict> made = session.getAttachment(SpfAttachments.VERDICT, State.Transaction);
+        if (made.isPresent()) {
+            return made.get();
         }
-        MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session));
-        return HookResult.DECLINED;
+        TransactionChecker.Pending pending = session.getAttachment(SpfAttachments.PENDING, State.Transaction)
+            .orElseThrow(() -> new IllegalStateException("no MAIL FROM in this transaction"));
+        Verdict v = r.transactions.resolve(pending, r.maxWaitNanos());
+        if (!v.isPending()) {
+            session.setAttachment(SpfAttachments.VERDICT, v, State.Transaction);
+        }
+        return v;
+    }
+
+    /**
+     * The hook's one catch: a fault never breaks the session nor refuses mail for good; it counts
+     * as temperror for this transaction and follows the temperror action.
+     */
+    private <T> T guarded(SMTPSession session, MaybeSender sender, Supplier<T> body, java.util.function.Function<Verdict, T> onFault) {
+        try {
+            return body.get();
+        } catch (RuntimeException e) {
+            LOGGER.warn("SPF check failed internally (session {}); treating it as temperror", session.getSessionID(), e);
+            Verdict fault = runtime().transactions.fault(session, sender);
+            session.setAttachment(SpfAttachments.VERDICT, fault, State.Transaction);
+            return onFault.apply(fault);
+        }
     }
 
     /** The SMTP reply for a refusing verdict; DECLINED otherwise. */
@@ -152,7 +203,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         }
         // Only a fault verdict refuses without a deciding outcome: its reply has no values to fill in.
         String text = verdict.deciding().map(o -> ReplyRenderer.render(action, o))
-            .orElseGet(() -> action.text().render(java.util.Map.of("result", "temperror", "problem", "internal error")));
+            .orElseGet(() -> action.text().render(Map.of("result", "temperror", "problem", "internal error")));
         return HookResult.builder()
             .hookReturnCode(action.kind() == Action.Kind.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft())
             .smtpReturnCode(action.code())

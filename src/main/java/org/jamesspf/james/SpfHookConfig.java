@@ -49,6 +49,24 @@ public final class SpfHookConfig {
     /** RFC 5321 4.5.1: postmaster must always be reachable; abuse by RFC 2142 convention. */
     public static final List<String> DEFAULT_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
 
+    /**
+     * How long an SMTP I/O thread waits for a check at the enforcement point. James runs hooks on
+     * its few Netty I/O threads: every millisecond waited there stalls all connections on that
+     * thread. A check not done by then gets the pending action (default 451) and goes on; the
+     * sender's retry is answered from its kept outcome.
+     */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(500);
+    /** Evaluation threads; each stalled check holds one for up to the time budget (threads are cheap while they wait). */
+    public static final int DEFAULT_CHECK_THREADS = 256;
+    /** Evaluations one client IP may have running; a normal sender has one or two. */
+    public static final int DEFAULT_MAX_PENDING_PER_CLIENT = 8;
+    /** Outcomes kept for retries and repeated senders. */
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** How long an outcome is reused: about a typical SPF record TTL. */
+    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
+    /** How long a timed-out DNS domain answers temperror at once instead of being waited for again. */
+    public static final Duration DEFAULT_DNS_FAILURE_TTL = Duration.ofSeconds(30);
+
     private static final String ROOT = "<handler>";
     private static final List<String> ACTIONS = List.of("accept", "reject", "defer");
 
@@ -70,6 +88,76 @@ public final class SpfHookConfig {
     private final Duration queryTimeout;
     private final Limits limits;
     private final String defaultExplanation;
+    private final Checks checks;
+
+    /** The {@code <checks>} settings: how evaluations run off the I/O threads. */
+    public static final class Checks {
+        private final Duration maxWait;
+        private final int threads;
+        private final int maxPendingPerClient;
+        private final int cacheSize;
+        private final Duration cacheTtl;
+        private final Duration dnsFailureTtl;
+
+        Checks(Duration maxWait, int threads, int maxPendingPerClient, int cacheSize, Duration cacheTtl, Duration dnsFailureTtl) {
+            this.maxWait = maxWait;
+            this.threads = threads;
+            this.maxPendingPerClient = maxPendingPerClient;
+            this.cacheSize = cacheSize;
+            this.cacheTtl = cacheTtl;
+            this.dnsFailureTtl = dnsFailureTtl;
+        }
+
+        static Checks defaults() {
+            return new Checks(DEFAULT_MAX_WAIT, DEFAULT_CHECK_THREADS, DEFAULT_MAX_PENDING_PER_CLIENT, DEFAULT_CACHE_SIZE,
+                DEFAULT_CACHE_TTL, DEFAULT_DNS_FAILURE_TTL);
+        }
+
+        public Duration maxWait() {
+            return maxWait;
+        }
+
+        public int threads() {
+            return threads;
+        }
+
+        public int maxPendingPerClient() {
+            return maxPendingPerClient;
+        }
+
+        public int cacheSize() {
+            return cacheSize;
+        }
+
+        public Duration cacheTtl() {
+            return cacheTtl;
+        }
+
+        public Duration dnsFailureTtl() {
+            return dnsFailureTtl;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Checks)) {
+                return false;
+            }
+            Checks c = (Checks) o;
+            return maxWait.equals(c.maxWait) && threads == c.threads && maxPendingPerClient == c.maxPendingPerClient
+                && cacheSize == c.cacheSize && cacheTtl.equals(c.cacheTtl) && dnsFailureTtl.equals(c.dnsFailureTtl);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(maxWait, threads, maxPendingPerClient, cacheSize, cacheTtl, dnsFailureTtl);
+        }
+
+        @Override
+        public String toString() {
+            return "{maxWait=" + maxWait.toMillis() + "ms, threads=" + threads + ", perClient=" + maxPendingPerClient
+                + ", cache=" + cacheSize + "/" + cacheTtl.getSeconds() + "s, dnsFailure=" + dnsFailureTtl.getSeconds() + "s}";
+        }
+    }
 
     private SpfHookConfig(Builder b) {
         this.checkHelo = b.checkHelo;
@@ -90,6 +178,7 @@ public final class SpfHookConfig {
         this.queryTimeout = b.queryTimeout;
         this.limits = b.limits;
         this.defaultExplanation = b.defaultExplanation;
+        this.checks = b.checks;
     }
 
     /** The defaults, as documented in README and james-conf/smtpserver.xml. */
@@ -148,6 +237,17 @@ public final class SpfHookConfig {
         if (!exp.isValid()) {
             throw error("defaultExplanation", "'" + b.defaultExplanation + "': " + exp.error());
         }
+        b.checks = new Checks(
+            Duration.ofMillis(nonNegativeInt(config, "checks.maxWaitMs", (int) DEFAULT_MAX_WAIT.toMillis())),
+            boundedInt(config, "checks.threads", DEFAULT_CHECK_THREADS, 4096),
+            positiveInt(config, "checks.maxPendingPerClient", DEFAULT_MAX_PENDING_PER_CLIENT),
+            nonNegativeInt(config, "checks.cacheSize", DEFAULT_CACHE_SIZE),
+            Duration.ofSeconds(nonNegativeInt(config, "checks.cacheTtlSeconds", (int) DEFAULT_CACHE_TTL.getSeconds())),
+            Duration.ofSeconds(nonNegativeInt(config, "checks.dnsFailureTtlSeconds", (int) DEFAULT_DNS_FAILURE_TTL.getSeconds())));
+        if (b.checks.maxWait().compareTo(b.limits.timeBudget()) > 0) {
+            throw error("checks.maxWaitMs", b.checks.maxWait().toMillis() + " is longer than <dns><timeBudgetMs> ("
+                + b.limits.timeBudget().toMillis() + "): an I/O thread would wait longer than any check runs");
+        }
         return new SpfHookConfig(b);
     }
 
@@ -157,9 +257,10 @@ public final class SpfHookConfig {
     /** The elements each element may hold, by path ("" is the handler). */
     private static final Map<String, Set<String>> ELEMENTS = Map.of(
         "", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
-            "defaultExplanation"),
+            "defaultExplanation", "checks"),
+        "checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds"),
         "skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"),
-        "actions", Set.of("helo", "mailfrom"),
+        "actions", Set.of("helo", "mailfrom", "pending"),
         "actions.helo", RESULTS,
         "actions.mailfrom", RESULTS,
         "headers", Set.of("receivedSpf", "authenticationResults", "authservId"),
@@ -185,7 +286,7 @@ public final class SpfHookConfig {
                 throw new ConfigurationException(describe(childPath) + ": unknown element"
                     + (allowed == null ? "" : " (expected one of " + new java.util.TreeSet<>(allowed) + ")"));
             }
-            boolean actionElement = path.startsWith("actions.");
+            boolean actionElement = path.startsWith("actions.") || childPath.equals("actions.pending");
             for (String attribute : child.getAttributes().keySet()) {
                 if (!(actionElement && Set.of("action", "code", "status", "text").contains(attribute))) {
                     throw new ConfigurationException(describe(childPath) + ": unknown attribute '" + attribute + "'");
@@ -259,6 +360,15 @@ public final class SpfHookConfig {
         int value = integer(c, key, defaultValue);
         if (value < 1) {
             throw error(key, "must be at least 1, got " + value);
+        }
+        return value;
+    }
+
+    private static int boundedInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue, int max)
+        throws ConfigurationException {
+        int value = positiveInt(c, key, defaultValue);
+        if (value > max) {
+            throw error(key, "must be at most " + max + ", got " + value);
         }
         return value;
     }
@@ -403,6 +513,10 @@ public final class SpfHookConfig {
         return defaultExplanation;
     }
 
+    public Checks checks() {
+        return checks;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SpfHookConfig)) {
@@ -416,7 +530,7 @@ public final class SpfHookConfig {
             && actions.equals(c.actions) && receivedSpfHeader == c.receivedSpfHeader
             && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
             && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout)
-            && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation);
+            && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation) && checks.equals(c.checks);
     }
 
     @Override
@@ -428,7 +542,7 @@ public final class SpfHookConfig {
     public String toString() {
         return "SpfHookConfig{helo=" + checkHelo + ", mailfrom=" + checkMailFrom + ", enforceAt=" + enforceAt
             + ", exempt=" + exemptRecipients + ", trusted=[" + trustedNetworks + "], actions=" + actions
-            + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + "}";
+            + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + ", checks=" + checks + "}";
     }
 
     private static final class Builder {
@@ -450,5 +564,6 @@ public final class SpfHookConfig {
         Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
         Limits limits = Limits.defaults();
         String defaultExplanation = SpfChecker.DEFAULT_EXPLANATION;
+        Checks checks = Checks.defaults();
     }
 }

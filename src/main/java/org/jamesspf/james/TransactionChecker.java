@@ -3,6 +3,7 @@ package org.jamesspf.james;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession.State;
@@ -18,20 +19,128 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checks of one SMTP transaction: skips, the HELO and MAIL FROM identities, the action
- * chosen, one INFO line per check. Shared by all sessions; per-connection outcomes live in the
- * session's {@link SpfAttachments#CACHE}.
+ * The checks of one SMTP transaction: skips, the HELO and MAIL FROM identities started on the
+ * {@link CheckScheduler} as soon as they are known, then resolved into a {@link Verdict} at the
+ * enforcement point within the wait bound. One INFO line per evaluation, one per pending action.
  */
 final class TransactionChecker {
     // Logged under the hook's name: admins filter on one logger for all SPF lines.
     private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
+    /** The problem text of an identity whose check was not done in time. */
+    static final String PENDING_PROBLEM = "SPF check still in progress";
 
     private final SpfHookConfig config;
-    private final SpfChecker checker;
+    private final CheckScheduler scheduler;
 
-    TransactionChecker(SpfHookConfig config, SpfChecker checker) {
+    TransactionChecker(SpfHookConfig config, CheckScheduler scheduler) {
         this.config = config;
-        this.checker = checker;
+        this.scheduler = scheduler;
+    }
+
+    /** A transaction's checks after MAIL FROM: skipped, or started. */
+    static final class Pending {
+        final Optional<String> skipReason;
+        final List<CheckScheduler.Ticket> tickets;
+
+        private Pending(Optional<String> skipReason, List<CheckScheduler.Ticket> tickets) {
+            this.skipReason = skipReason;
+            this.tickets = List.copyOf(tickets);
+        }
+    }
+
+    /**
+     * At HELO/EHLO: start the HELO identity's check (RFC 7208 2.3) so that DNS runs while the
+     * client sends MAIL FROM. Unless the client is exempt by address or by HELO name.
+     */
+    void prefetchHelo(SMTPSession session, String helo) {
+        if (!config.checkHelo() || !SpfChecker.isValidDomain(helo)) {
+            return;
+        }
+        IpAddress ip = clientAddress(session);
+        if ((config.skipRelayingAllowed() && session.isRelayingAllowed()) || config.trustedNetworks().contains(ip)
+            || config.heloAllowed(helo)) {
+            return;
+        }
+        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)));
+    }
+
+    /** At MAIL FROM: the skip reason, or the started checks. Never waits. */
+    Pending begin(SMTPSession session, MaybeSender sender) {
+        IpAddress ip = clientAddress(session);
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
+        String senderText = sender.isNullSender() ? "" : sender.asString();
+        Optional<String> skip = skipReason(config, session, ip, helo, sender);
+        if (skip.isPresent()) {
+            LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
+            return new Pending(skip, List.of());
+        }
+        String receiver = receiver(session);
+        List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
+        // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
+        if (config.checkHelo() && SpfChecker.isValidDomain(helo)) {
+            tickets.add(scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver)));
+        }
+        if (config.checkMailFrom()) {
+            tickets.add(scheduler.start(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver)));
+        }
+        return new Pending(Optional.empty(), tickets);
+    }
+
+    /**
+     * The verdict, waiting at most {@code maxWaitNanos} in all for the checks. A check still
+     * running then (or never started: a cap) takes the pending action, unless a finished check's
+     * action is more severe; {@link Verdict#isPending()} says to resolve again later.
+     */
+    Verdict resolve(Pending pending, long maxWaitNanos) {
+        if (pending.skipReason.isPresent()) {
+            return Verdict.skipped(pending.skipReason.get());
+        }
+        long deadline = System.nanoTime() + maxWaitNanos;
+        List<CheckOutcome> outcomes = new ArrayList<>(2);
+        Action action = Action.accept();
+        CheckOutcome deciding = null;
+        boolean anyPending = false;
+        for (CheckScheduler.Ticket ticket : pending.tickets) {
+            Optional<CheckOutcome> done = scheduler.await(ticket, deadline - System.nanoTime());
+            CheckOutcome outcome;
+            Action a;
+            if (done.isPresent()) {
+                outcome = done.get();
+                a = config.actions().actionFor(outcome.request().identity(), outcome.result());
+            } else {
+                anyPending = true;
+                // Headers written now say temperror for this identity, with why.
+                outcome = CheckOutcome.of(ticket.request, SpfResult.TEMPERROR, Reason.TIME_BUDGET,
+                    ticket.refusal().map(r -> PENDING_PROBLEM + ": " + r).orElse(PENDING_PROBLEM));
+                a = config.actions().pending();
+                CheckRequest q = ticket.request;
+                LOGGER.info("SPF check pending ip={} helo={} sender={} identity={} domain={} action={} why={}", q.ip(),
+                    Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
+                    a.token(), ticket.refusal().orElse("not done within " + config.checks().maxWait().toMillis() + " ms"));
+            }
+            outcomes.add(outcome);
+            // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
+            if (a.kind().outranks(action.kind())) {
+                action = a;
+                deciding = outcome;
+            }
+        }
+        Verdict verdict = Verdict.of(outcomes, action, Optional.ofNullable(deciding));
+        return anyPending ? verdict.pending() : verdict;
+    }
+
+    /** One INFO line per evaluation, with its inputs, result and why; the trace at DEBUG. */
+    void logEvaluation(CheckOutcome o) {
+        CheckRequest q = o.request();
+        Action action = config.actions().actionFor(q.identity(), o.result());
+        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",
+            q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(o.domain()),
+            o.result().token(), o.reason(), Sanitizer.log(o.term()), action.token(), o.dnsLookups(), o.voidLookups(),
+            o.elapsedNanos() / 1_000_000);
+        if (LOGGER.isDebugEnabled()) {
+            LOGGER.debug("SPF trace for {} {}: problem={} explanation={} trace={}", q.identity().token(), Sanitizer.log(o.domain()),
+                Sanitizer.log(o.problem()), Sanitizer.log(o.explanation()), Sanitizer.replyText(o.trace().toString(), 4000));
+        }
     }
 
     /**
@@ -44,8 +153,8 @@ final class TransactionChecker {
         CheckRequest request;
         try {
             String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
-            request = CheckRequest.mailFrom(clientAddress(session), sender.isNullSender() ? "" : sender.asString(), helo)
-                .withReceiver(receiver(session));
+            String senderText = sender == null || sender.isNullSender() ? "" : sender.asString();
+            request = CheckRequest.mailFrom(clientAddress(session), senderText, helo).withReceiver(receiver(session));
         } catch (RuntimeException e) {
             // Already on the fault path: log and fall back to a verdict without outcomes.
             LOGGER.warn("SPF: could not read the transaction after an internal fault: {}", e.toString());
@@ -53,74 +162,6 @@ final class TransactionChecker {
         }
         CheckOutcome fault = CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error");
         return Verdict.of(List.of(fault), action, Optional.of(fault));
-    }
-
-    /** Runs the checks of one transaction (or finds them skipped) and picks the action. */
-    Verdict decide(SMTPSession session, MaybeSender sender) {
-        IpAddress ip = clientAddress(session);
-        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
-        String senderText = sender.isNullSender() ? "" : sender.asString();
-        Optional<String> skip = skipReason(config, session, ip, helo, sender);
-        if (skip.isPresent()) {
-            LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
-            return Verdict.skipped(skip.get());
-        }
-        String receiver = receiver(session);
-        List<CheckOutcome> outcomes = new ArrayList<>(2);
-        Action action = Action.accept();
-        CheckOutcome deciding = null;
-        List<CheckRequest> requests = new ArrayList<>(2);
-        // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
-        if (config.checkHelo() && SpfChecker.isValidDomain(helo)) {
-            requests.add(CheckRequest.helo(ip, helo).withReceiver(receiver));
-        }
-        if (config.checkMailFrom()) {
-            requests.add(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
-        }
-        for (CheckRequest request : requests) {
-            CheckOutcome outcome = check(session, request);
-            outcomes.add(outcome);
-            Action a = config.actions().actionFor(request.identity(), outcome.result());
-            // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
-            if (a.kind().outranks(action.kind())) {
-                action = a;
-                deciding = outcome;
-            }
-        }
-        return Verdict.of(outcomes, action, Optional.ofNullable(deciding));
-    }
-
-    private CheckOutcome check(SMTPSession session, CheckRequest request) {
-        SpfAttachments.OutcomeCache cache = session.getAttachment(SpfAttachments.CACHE, State.Connection).orElse(null);
-        if (cache == null) {
-            cache = new SpfAttachments.OutcomeCache();
-            session.setAttachment(SpfAttachments.CACHE, cache, State.Connection);
-        }
-        CheckOutcome cached = cache.get(request);
-        if (cached != null) {
-            LOGGER.debug("SPF outcome reused on this connection: {} {}", request.identity().token(), Sanitizer.log(cached.domain()));
-            return cached;
-        }
-        CheckOutcome outcome = checker.checkHost(request);
-        // A temperror is a passing state of DNS: a retry after RSET must look again, not reuse it.
-        if (outcome.result() != SpfResult.TEMPERROR) {
-            cache.put(request, outcome);
-        }
-        log(outcome, config.actions().actionFor(request.identity(), outcome.result()));
-        return outcome;
-    }
-
-    /** One INFO line per evaluation, with its inputs, result and why; the trace at DEBUG. */
-    private static void log(CheckOutcome o, Action action) {
-        CheckRequest q = o.request();
-        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",
-            q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(o.domain()),
-            o.result().token(), o.reason(), Sanitizer.log(o.term()), action.token(), o.dnsLookups(), o.voidLookups(),
-            o.elapsedNanos() / 1_000_000);
-        if (LOGGER.isDebugEnabled()) {
-            LOGGER.debug("SPF trace for {} {}: problem={} explanation={} trace={}", q.identity().token(), Sanitizer.log(o.domain()),
-                Sanitizer.log(o.problem()), Sanitizer.log(o.explanation()), Sanitizer.replyText(o.trace().toString(), 4000));
-        }
     }
 
     private static Optional<String> skipReason(SpfHookConfig config, SMTPSession session, IpAddress ip, String helo, MaybeSender sender) {
@@ -148,7 +189,7 @@ final class TransactionChecker {
      * RFC 7208 5: an IPv4-mapped IPv6 address is checked as IPv4.
      */
     static IpAddress clientAddress(SMTPSession session) {
-        InetSocketAddress address = session.getRemoteAddress();
+        InetSocketAddress address = Objects.requireNonNull(session.getRemoteAddress(), "remote address");
         return IpAddress.fromBytes(address.getAddress().getAddress()).unmapped();
     }
 

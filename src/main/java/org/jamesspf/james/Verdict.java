@@ -14,12 +14,29 @@ public final class Verdict {
     private final Action action;
     private final Optional<CheckOutcome> deciding;
     private final Optional<String> skipReason;
+    private final boolean pending;
 
-    private Verdict(List<CheckOutcome> outcomes, Action action, Optional<CheckOutcome> deciding, Optional<String> skipReason) {
+    private Verdict(List<CheckOutcome> outcomes, Action action, Optional<CheckOutcome> deciding, Optional<String> skipReason,
+                    boolean pending) {
         this.outcomes = List.copyOf(outcomes);
         this.action = Objects.requireNonNull(action, "action");
         this.deciding = Objects.requireNonNull(deciding, "deciding");
         this.skipReason = Objects.requireNonNull(skipReason, "skipReason");
+        this.pending = pending;
+    }
+
+    private Verdict(List<CheckOutcome> outcomes, Action action, Optional<CheckOutcome> deciding, Optional<String> skipReason) {
+        this(outcomes, action, deciding, skipReason, false);
+    }
+
+    /** The same verdict, marked as made while a check was still running: to be resolved again later. */
+    Verdict pending() {
+        return new Verdict(outcomes, action, deciding, skipReason, true);
+    }
+
+    /** Whether a check was still running (or never started) when this verdict was made. */
+    public boolean isPending() {
+        return pending;
     }
 
     static Verdict skipped(String reason) {
@@ -59,7 +76,8 @@ public final class Verdict {
             return false;
         }
         Verdict v = (Verdict) o;
-        return outcomes.equals(v.outcomes) && action.equals(v.action) && deciding.equals(v.deciding) && skipReason.equals(v.skipReason);
+        return outcomes.equals(v.outcomes) && action.equals(v.action) && deciding.equals(v.deciding) && skipReason.equals(v.skipReason)
+            && pending == v.pending;
     }
 
     @Override
@@ -69,6 +87,7 @@ public final class Verdict {
 
     @Override
     public String toString() {
-        return skipReason.map(r -> "Verdict{skipped: " + r + "}").orElse("Verdict{" + action + ", " + outcomes + "}");
+        return skipReason.map(r -> "Verdict{skipped: " + r + "}")
+            .orElse("Verdict{" + (pending ? "pending, " : "") + action + ", " + outcomes + "}");
     }
 }

@@ -126,6 +126,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final AtomicInteger maxPendingDelayed = new AtomicInteger();
     private volatile Zone zone;
     private volatile boolean running = true;
+    private volatile boolean tcpRefused;
 
     private TestDnsServer(Zone zone) throws IOException {
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -172,6 +173,11 @@ public final class TestDnsServer implements AutoCloseable {
         return maxPendingDelayed.get();
     }
 
+    /** While set, TCP connections are closed unanswered (a server that truncates over UDP and has no TCP). */
+    public void refuseTcp(boolean refuse) {
+        this.tcpRefused = refuse;
+    }
+
     public int tcpQueries() {
         return tcpQueries.get();
     }
@@ -213,6 +219,9 @@ public final class TestDnsServer implements AutoCloseable {
 
     private void serveConnection(Socket socket) {
         try (Socket s = socket) {
+            if (tcpRefused) {
+                return;
+            }
             s.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(s.getInputStream());
             DataOutputStream out = new DataOutputStream(s.getOutputStream());

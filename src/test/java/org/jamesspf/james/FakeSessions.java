@@ -34,6 +34,8 @@ final class FakeSessions {
                         return new InetSocketAddress(java.net.InetAddress.getByName(clientIp), 25);
                     case "getAttachment":
                         return Optional.ofNullable(attachments.get(args[0]));
+                    case "removeAttachment":
+                        return Optional.ofNullable(attachments.remove(args[0]));
                     case "setAttachment":
                         return Optional.ofNullable(attachments.put((ProtocolSession.AttachmentKey<?>) args[0], args[1]));
                     case "getConfiguration":

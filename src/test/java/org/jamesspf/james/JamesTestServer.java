@@ -100,6 +100,11 @@ final class JamesTestServer implements AutoCloseable {
         return mails;
     }
 
+    /** How many mails were accepted so far. */
+    long acceptedCount() throws Exception {
+        return server.getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(MailRepositoryUrl.from(ACCEPTED));
+    }
+
     /** The accepted mail with this subject, waiting up to 30 s for it. */
     Mail delivered(String subject) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;

@@ -119,7 +119,17 @@ class SpfHookConfigTest {
         "<dns><maxVoidLookups>-1</maxVoidLookups></dns>|<dns><maxVoidLookups>: must not be negative",
         "<headers><authservId>mx example</authservId></headers>|<headers><authservId>: 'mx example' is not a valid authserv-id",
         "<defaultExplanation>%{x}</defaultExplanation>|<defaultExplanation>: '%{x}'",
-        "<enforceat>rcpt</enforceat>|<enforceat>: unknown element"})
+        "<enforceat>rcpt</enforceat>|<enforceat>: unknown element",
+        "<checks><maxWaitMs>-1</maxWaitMs></checks>|<checks><maxWaitMs>: must not be negative",
+        "<checks><maxWaitMs>30000</maxWaitMs></checks>|<checks><maxWaitMs>: 30000 is longer than <dns><timeBudgetMs>",
+        "<checks><threads>0</threads></checks>|<checks><threads>: must be at least 1",
+        "<checks><threads>5000</threads></checks>|<checks><threads>: must be at most 4096",
+        "<checks><maxPendingPerClient>0</maxPendingPerClient></checks>|<checks><maxPendingPerClient>: must be at least 1",
+        "<checks><cacheTtlSeconds>x</cacheTtlSeconds></checks>|<checks><cacheTtlSeconds>: 'x' is not an integer",
+        "<checks><waitMs>1</waitMs></checks>|<checks><waitMs>: unknown element",
+        "<actions><pending action=\"reject\"/></actions>|<actions><pending>: a check still in progress proves nothing",
+        "<actions><pending code=\"451\"/></actions>|<actions><pending>: missing attribute 'action'",
+        "<actions><pending action=\"defer\" code=\"550\"/></actions>|<actions><pending>: bad reply code '550'"})
     void errors(String body, String message) {
         assertThatThrownBy(() -> parse(body)).isInstanceOf(ConfigurationException.class).hasMessageStartingWith(message);
     }
@@ -132,5 +142,25 @@ class SpfHookConfigTest {
             new FileHandler(xml).load(new StringReader("<handler class=\"x\" mode=\"strict\"/>"));
             SpfHookConfig.from(xml);
         }).isInstanceOf(ConfigurationException.class).hasMessageContaining("unknown attribute 'mode'");
+    }
+
+    @Test
+    @DisplayName("<checks> and <actions><pending>: every option read; pending may accept")
+    void checksAndPending() throws Exception {
+        SpfHookConfig config = parse("<checks><maxWaitMs>0</maxWaitMs><threads>16</threads><maxPendingPerClient>2</maxPendingPerClient>"
+            + "<cacheSize>0</cacheSize><cacheTtlSeconds>60</cacheTtlSeconds><dnsFailureTtlSeconds>0</dnsFailureTtlSeconds></checks>"
+            + "<actions><pending action=\"accept\"/></actions>");
+        assertThat(config.checks().maxWait()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(config.checks().threads()).isEqualTo(16);
+        assertThat(config.checks().maxPendingPerClient()).isEqualTo(2);
+        assertThat(config.checks().cacheSize()).isZero();
+        assertThat(config.checks().cacheTtl()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(config.checks().dnsFailureTtl()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(config.actions().pending().refuses()).isFalse();
+        SpfHookConfig defer = parse("<actions><pending action=\"defer\" code=\"421\" status=\"4.4.3\" text=\"busy {domain}\"/></actions>");
+        assertThat(defer.actions().pending().code()).isEqualTo("421");
+        assertThat(defer.actions().pending().status()).isEqualTo("4.4.3");
+        assertThat(SpfHookConfig.defaults().actions().pending().code()).isEqualTo("451");
+        assertThat(SpfHookConfig.defaults().checks().maxWait()).isEqualTo(SpfHookConfig.DEFAULT_MAX_WAIT);
     }
 }

@@ -194,7 +194,7 @@ class SpfHookIT {
     }
 
     @Test
-    @DisplayName("a MAIL FROM repeated after RSET reuses the outcome: no new DNS queries; a new EHLO forgets it")
+    @DisplayName("a MAIL FROM repeated after RSET, or on a new connection, reuses the outcome: no new DNS queries; a new HELO name is checked")
     void rsetReusesOutcome() throws Exception {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpfHook.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
@@ -205,6 +205,7 @@ class SpfHookIT {
         try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.12")) {
             smtp.command("EHLO helo.pass.test");
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
             assertThat(checks.getAsInt()).as("HELO and MAIL FROM checked, one INFO line each").isEqualTo(2);
             assertThat(smtp.command("RSET")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
@@ -214,10 +215,17 @@ class SpfHookIT {
             assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
             assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
             assertThat(checks.getAsInt()).as("a new sender is checked; the HELO outcome is reused").isEqualTo(3);
-            // a new EHLO may name another host: the outcomes are checked afresh
-            assertThat(smtp.command("EHLO helo.pass.test")).startsWith("250");
+            // a new EHLO naming another host: that name and the MAIL FROM with it (%{h}) are checked afresh
+            assertThat(smtp.command("EHLO other.pass.test")).startsWith("250");
             assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
             assertThat(checks.getAsInt()).isEqualTo(5);
+        }
+        try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.12")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<alice@pass.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(checks.getAsInt()).as("a new connection with the same inputs: outcomes reused").isEqualTo(5);
         } finally {
             logger.detachAppender(log);
         }

@@ -3,7 +3,9 @@ package org.jamesspf.james;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.james.core.MaybeSender;
@@ -16,18 +18,20 @@ import org.jamesspf.spf.SpfResult;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.InMemoryZone;
 import org.jamesspf.spf.dns.SpfDns;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The transaction's checks on a fake session: fault verdicts and the per-connection reuse of outcomes. */
+/** The transaction's checks on a fake session: fault verdicts, reuse of outcomes, waits and pending verdicts. */
 class TransactionCheckerTest {
-    /** A resolver that counts TXT queries and answers them from a zone, or throws when told to. */
-    static final class CountingDns implements SpfDns {
+    /** A resolver that counts TXT queries and answers them from a zone, throws, or holds names until released. */
+    static final class ScriptedDns implements SpfDns {
         final InMemoryZone zone;
         final AtomicInteger txtQueries = new AtomicInteger();
+        final CompletableFuture<Void> release = new CompletableFuture<>();
         volatile boolean explode;
 
-        CountingDns(InMemoryZone zone) {
+        ScriptedDns(InMemoryZone zone) {
             this.zone = zone;
         }
 
@@ -36,6 +40,9 @@ class TransactionCheckerTest {
             txtQueries.incrementAndGet();
             if (explode) {
                 throw new IllegalStateException("resolver bug");
+            }
+            if (name.startsWith("held.")) {
+                return release.thenCompose(x -> zone.txt("pass.test"));
             }
             return zone.txt(name);
         }
@@ -65,20 +72,38 @@ class TransactionCheckerTest {
         .txt("pass.test", "v=spf1 ip4:192.0.2.0/24 -all")
         .serverFailure("temperror.test", InMemoryZone.Type.TXT)
         .build();
+    private static final long WAIT = Duration.ofSeconds(5).toNanos();
 
-    private static TransactionChecker checker(CountingDns dns) {
-        return new TransactionChecker(SpfHookConfig.defaults(), SpfChecker.builder(dns).build());
+    private CheckScheduler scheduler;
+
+    private TransactionChecker checker(ScriptedDns dns) {
+        SpfHookConfig config = SpfHookConfig.defaults();
+        TransactionChecker[] t = new TransactionChecker[1];
+        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(), o -> t[0].logEvaluation(o), System::nanoTime);
+        t[0] = new TransactionChecker(config, scheduler);
+        return t[0];
+    }
+
+    @AfterEach
+    void close() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    private static Verdict decide(TransactionChecker transactions, SMTPSession session, String sender) throws Exception {
+        return transactions.resolve(transactions.begin(session, MaybeSender.getMailSender(sender)), WAIT);
     }
 
     @Test
     @DisplayName("an internal fault's verdict names the real client, sender and HELO, never 0.0.0.0")
     void faultVerdictRecordsTheRealRequest() throws Exception {
-        CountingDns dns = new CountingDns(ZONE);
+        ScriptedDns dns = new ScriptedDns(ZONE);
         dns.explode = true;
         TransactionChecker transactions = checker(dns);
         SMTPSession session = FakeSessions.session("192.0.2.77", "helo.pass.test");
         MaybeSender sender = MaybeSender.getMailSender("alice@pass.test");
-        assertThatThrownBy(() -> transactions.decide(session, sender)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> decide(transactions, session, "alice@pass.test")).isInstanceOf(IllegalStateException.class);
         Verdict fault = transactions.fault(session, sender);
         assertThat(fault.action().kind()).isEqualTo(Action.Kind.DEFER);
         CheckOutcome outcome = fault.outcomes().get(0);
@@ -102,17 +127,69 @@ class TransactionCheckerTest {
     }
 
     @Test
-    @DisplayName("an outcome is reused after RSET on the same connection, but a temperror is looked up again")
+    @DisplayName("an outcome is reused on a retry, but a quick temperror (SERVFAIL) is looked up again")
     void temperrorIsNotReused() throws Exception {
-        CountingDns dns = new CountingDns(ZONE);
+        ScriptedDns dns = new ScriptedDns(ZONE);
         TransactionChecker transactions = checker(dns);
         SMTPSession session = FakeSessions.session("192.0.2.77", "h");
-        transactions.decide(session, MaybeSender.getMailSender("alice@pass.test"));
-        transactions.decide(session, MaybeSender.getMailSender("alice@pass.test"));
+        decide(transactions, session, "alice@pass.test");
+        decide(transactions, session, "alice@pass.test");
         assertThat(dns.txtQueries.get()).as("pass reused").isEqualTo(1);
-        Verdict first = transactions.decide(session, MaybeSender.getMailSender("bob@temperror.test"));
+        Verdict first = decide(transactions, session, "bob@temperror.test");
         assertThat(first.outcomes()).extracting(CheckOutcome::result).isEqualTo(List.of(SpfResult.TEMPERROR));
-        transactions.decide(session, MaybeSender.getMailSender("bob@temperror.test"));
+        decide(transactions, session, "bob@temperror.test");
         assertThat(dns.txtQueries.get()).as("temperror looked up again").isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a check not done within the wait gets the pending action (451), later waits return at once, the outcome comes later")
+    void pendingCheck() throws Exception {
+        ScriptedDns dns = new ScriptedDns(ZONE);
+        TransactionChecker transactions = checker(dns);
+        SMTPSession session = FakeSessions.session("192.0.2.77", "h");
+        TransactionChecker.Pending pending = transactions.begin(session, MaybeSender.getMailSender("alice@held.test"));
+        long start = System.nanoTime();
+        Verdict first = transactions.resolve(pending, Duration.ofMillis(50).toNanos());
+        assertThat(first.isPending()).isTrue();
+        assertThat(first.action().kind()).isEqualTo(Action.Kind.DEFER);
+        assertThat(SpfHook.refusal(first).getSmtpRetCode()).isEqualTo("451");
+        assertThat(SpfHook.refusal(first).getSmtpDescription()).isEqualTo("4.7.24 SPF check of MAIL FROM held.test still in progress, try again later");
+        assertThat(first.outcomes().get(0).problem()).isEqualTo(TransactionChecker.PENDING_PROBLEM);
+        // a retry of the same check joins the running evaluation and does not wait again
+        TransactionChecker.Pending retry = transactions.begin(session, MaybeSender.getMailSender("alice@held.test"));
+        long before = System.nanoTime();
+        assertThat(transactions.resolve(retry, WAIT).isPending()).isTrue();
+        assertThat(System.nanoTime() - before).as("no second wait").isLessThan(WAIT / 2);
+        assertThat(dns.txtQueries.get()).as("one evaluation shared").isEqualTo(1);
+        dns.release.complete(null);
+        // once done, the outcome is kept: the next retry is answered from it
+        for (int i = 0; i < 100 && scheduler.inFlight() > 0; i++) {
+            Thread.sleep(10);
+        }
+        Verdict done = transactions.resolve(transactions.begin(session, MaybeSender.getMailSender("alice@held.test")), WAIT);
+        assertThat(done.isPending()).isFalse();
+        assertThat(done.outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
+        assertThat(dns.txtQueries.get()).isEqualTo(1);
+        assertThat(start).isPositive();
+    }
+
+    @Test
+    @DisplayName("past the per-client cap no evaluation starts: the pending action, at once")
+    void perClientCap() throws Exception {
+        ScriptedDns dns = new ScriptedDns(ZONE);
+        TransactionChecker transactions = checker(dns);
+        SMTPSession session = FakeSessions.session("192.0.2.78", "h");
+        int cap = SpfHookConfig.defaults().checks().maxPendingPerClient();
+        for (int i = 0; i < cap; i++) {
+            transactions.begin(session, MaybeSender.getMailSender("u" + i + "@held.test"));
+        }
+        Verdict over = transactions.resolve(transactions.begin(session, MaybeSender.getMailSender("x@held.test")), WAIT);
+        assertThat(over.isPending()).isTrue();
+        assertThat(over.outcomes().get(0).problem()).contains("more than " + cap + " checks in progress for 192.0.2.78");
+        assertThat(dns.txtQueries.get()).isEqualTo(cap);
+        // another client is not affected
+        Verdict other = decide(transactions, FakeSessions.session("192.0.2.79", "h"), "alice@pass.test");
+        assertThat(other.isPending()).isFalse();
+        dns.release.complete(null);
     }
 }

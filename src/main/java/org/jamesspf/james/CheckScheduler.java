@@ -1,0 +1,302 @@
+package org.jamesspf.james;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.jamesspf.dns.FailFastDns;
+import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.IpAddress;
+import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.spf.SpfResult;
+
+/**
+ * Runs SPF evaluations off James's I/O threads. James 3.8.1 calls hooks on Netty event-loop
+ * threads and has no asynchronous hook API, so an evaluation that waits on DNS there stalls
+ * every connection of that thread. Here each evaluation runs on a bounded pool of its own; the
+ * hook starts it as soon as the identity is known and waits for it at the enforcement point for
+ * at most a small bound.
+ * <ul>
+ *   <li>Concurrent checks of the same request share one evaluation.</li>
+ *   <li>Outcomes are kept (bounded, expiring) so a retry is answered at once and consistently; a
+ *       temperror only when the evaluation was slow (DNS timeouts), and only briefly.</li>
+ *   <li>An evaluation that already outlasted one wait is not waited for again; while one under a
+ *       registered domain is in that state, checks of other names under it are waited for a tenth
+ *       of the bound only (a stalled zone costs one full wait, not one per name or sender).</li>
+ *   <li>Past the per-client or the pool cap, no evaluation starts: the caller applies its pending action.</li>
+ * </ul>
+ */
+final class CheckScheduler implements AutoCloseable {
+    /** A started check: done, in flight, or refused (not started because of a cap). */
+    static final class Ticket {
+        final CheckRequest request;
+        private final Evaluation evaluation;
+        private final String refusal;
+
+        private Ticket(CheckRequest request, Evaluation evaluation, String refusal) {
+            this.request = request;
+            this.evaluation = evaluation;
+            this.refusal = refusal;
+        }
+
+        /** Why no evaluation was started (a cap), if so. */
+        Optional<String> refusal() {
+            return Optional.ofNullable(refusal);
+        }
+
+        boolean isDone() {
+            return evaluation != null && evaluation.future.isDone();
+        }
+    }
+
+    /** One evaluation, shared by every ticket for its request. */
+    private static final class Evaluation {
+        final CompletableFuture<CheckOutcome> future = new CompletableFuture<>();
+        final long started;
+        final String registeredDomain;
+        /** Set when a wait for it ran out: later callers do not wait again. */
+        volatile boolean outlastedAWait;
+        /** Guarded by this: counted in slowDomains, and finished (no longer counted). */
+        boolean countedSlow;
+        boolean finished;
+
+        Evaluation(long started, String registeredDomain) {
+            this.started = started;
+            this.registeredDomain = registeredDomain;
+        }
+    }
+
+    private final SpfChecker checker;
+    private final SpfHookConfig.Checks limits;
+    private final Consumer<CheckOutcome> onEvaluated;
+    private final LongSupplier nanoTime;
+    private final ThreadPoolExecutor executor;
+    private final ConcurrentHashMap<CheckRequest, Evaluation> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<IpAddress, AtomicInteger> inFlightByClient = new ConcurrentHashMap<>();
+    /** Registered domains with an evaluation in flight that outlasted a wait, and how many. */
+    private final ConcurrentHashMap<String, AtomicInteger> slowDomains = new ConcurrentHashMap<>();
+    private final OutcomeCache cache;
+
+    /**
+     * @param onEvaluated called with each fresh outcome on the evaluating thread (the INFO line)
+     */
+    CheckScheduler(SpfChecker checker, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated, LongSupplier nanoTime) {
+        this.checker = Objects.requireNonNull(checker, "checker");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.onEvaluated = Objects.requireNonNull(onEvaluated, "onEvaluated");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.cache = new OutcomeCache(limits.cacheSize(), nanoTime);
+        AtomicInteger count = new AtomicInteger();
+        // No queue: a check that cannot start at once is refused rather than queued behind stalled ones.
+        this.executor = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "james-spf-check-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** Starts (or joins, or finds cached) the evaluation of {@code request}. Never waits. */
+    Ticket start(CheckRequest request) {
+        CheckOutcome cached = cache.get(request);
+        if (cached != null) {
+            Evaluation done = new Evaluation(nanoTime.getAsLong(), "");
+            done.future.complete(cached);
+            return new Ticket(request, done, null);
+        }
+        Evaluation running = inFlight.get(request);
+        if (running != null) {
+            return new Ticket(request, running, null);
+        }
+        AtomicInteger perClient = inFlightByClient.computeIfAbsent(request.ip(), ip -> new AtomicInteger());
+        if (perClient.incrementAndGet() > limits.maxPendingPerClient()) {
+            release(request.ip(), perClient);
+            return new Ticket(request, null, "more than " + limits.maxPendingPerClient() + " checks in progress for "
+                + request.ip());
+        }
+        Evaluation evaluation = new Evaluation(nanoTime.getAsLong(), FailFastDns.registeredDomain(request.domain()));
+        Evaluation raced = inFlight.putIfAbsent(request, evaluation);
+        if (raced != null) {
+            release(request.ip(), perClient);
+            return new Ticket(request, raced, null);
+        }
+        try {
+            executor.execute(() -> evaluate(request, evaluation, perClient));
+        } catch (RejectedExecutionException e) {
+            // All threads busy (or shut down): no check starts; the caller applies the pending action.
+            inFlight.remove(request, evaluation);
+            release(request.ip(), perClient);
+            return new Ticket(request, null, "all " + limits.threads() + " check threads busy");
+        }
+        return new Ticket(request, evaluation, null);
+    }
+
+    private void evaluate(CheckRequest request, Evaluation evaluation, AtomicInteger perClient) {
+        try {
+            CheckOutcome outcome = checker.checkHost(request);
+            long elapsed = nanoTime.getAsLong() - evaluation.started;
+            Duration ttl = ttl(outcome, elapsed);
+            if (!ttl.isZero()) {
+                cache.put(request, outcome, ttl.toNanos());
+            }
+            onEvaluated.accept(outcome);
+            evaluation.future.complete(outcome);
+        } catch (RuntimeException e) {
+            // Handed to the waiting hook, whose one catch treats it as temperror.
+            evaluation.future.completeExceptionally(e);
+        } finally {
+            inFlight.remove(request, evaluation);
+            release(request.ip(), perClient);
+            synchronized (evaluation) {
+                evaluation.finished = true;
+                if (evaluation.countedSlow) {
+                    AtomicInteger slow = slowDomains.get(evaluation.registeredDomain);
+                    if (slow != null && slow.decrementAndGet() <= 0) {
+                        slowDomains.remove(evaluation.registeredDomain, slow);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * How long an outcome is reused: the cache TTL; a temperror only when it was slow (timeouts, the
+     * time budget), for the DNS-failure TTL; a quick temperror (SERVFAIL) not at all, so a retry
+     * looks again.
+     */
+    private Duration ttl(CheckOutcome outcome, long elapsedNanos) {
+        if (outcome.result() != SpfResult.TEMPERROR) {
+            return limits.cacheTtl();
+        }
+        return elapsedNanos >= limits.maxWait().toNanos() ? limits.dnsFailureTtl() : Duration.ZERO;
+    }
+
+    private void release(IpAddress ip, AtomicInteger perClient) {
+        if (perClient.decrementAndGet() <= 0) {
+            inFlightByClient.remove(ip, perClient);
+        }
+    }
+
+    /**
+     * The outcome when it is there within {@code maxWaitNanos}; empty when the check was refused,
+     * or is still running (then later waits for the same evaluation return at once). A fault in
+     * the evaluation is rethrown as it was.
+     */
+    Optional<CheckOutcome> await(Ticket ticket, long maxWaitNanos) {
+        Evaluation evaluation = ticket.evaluation;
+        if (evaluation == null) {
+            return Optional.empty();
+        }
+        CompletableFuture<CheckOutcome> future = evaluation.future;
+        try {
+            if (future.isDone()) {
+                return Optional.of(future.get());
+            }
+            if (evaluation.outlastedAWait || maxWaitNanos <= 0) {
+                return Optional.empty();
+            }
+            long wait = slowDomains.containsKey(evaluation.registeredDomain) ? Math.min(maxWaitNanos, limits.maxWait().toNanos() / 10)
+                : maxWaitNanos;
+            return Optional.of(future.get(wait, TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            evaluation.outlastedAWait = true;
+            synchronized (evaluation) {
+                if (!evaluation.finished && !evaluation.countedSlow) {
+                    evaluation.countedSlow = true;
+                    slowDomains.compute(evaluation.registeredDomain, (d, n) -> {
+                        AtomicInteger count = n == null ? new AtomicInteger() : n;
+                        count.incrementAndGet();
+                        return count;
+                    });
+                }
+            }
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Evaluations running now (for tests and the log). */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    /** Outcomes by request, bounded in count, each with its own expiry; least recently used goes first. */
+    static final class OutcomeCache {
+        private final int capacity;
+        private final LongSupplier nanoTime;
+        private final LinkedHashMap<CheckRequest, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+        private static final class Entry {
+            final CheckOutcome outcome;
+            final long expires;
+
+            Entry(CheckOutcome outcome, long expires) {
+                this.outcome = outcome;
+                this.expires = expires;
+            }
+        }
+
+        OutcomeCache(int capacity, LongSupplier nanoTime) {
+            this.capacity = capacity;
+            this.nanoTime = nanoTime;
+        }
+
+        synchronized CheckOutcome get(CheckRequest request) {
+            Entry e = entries.get(request);
+            if (e == null) {
+                return null;
+            }
+            if (nanoTime.getAsLong() - e.expires >= 0) {
+                entries.remove(request);
+                return null;
+            }
+            return e.outcome;
+        }
+
+        synchronized void put(CheckRequest request, CheckOutcome outcome, long ttlNanos) {
+            if (capacity == 0) {
+                return;
+            }
+            entries.put(request, new Entry(outcome, nanoTime.getAsLong() + ttlNanos));
+            if (entries.size() > capacity) {
+                Iterator<Map.Entry<CheckRequest, Entry>> eldest = entries.entrySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+        }
+
+        synchronized int size() {
+            return entries.size();
+        }
+    }
+}

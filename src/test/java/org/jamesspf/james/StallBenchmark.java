@@ -1,0 +1,257 @@
+package org.jamesspf.james;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.dns.TestRecords;
+
+/**
+ * Issue 9's load benchmark (README, "Performance"): a real James 3.8.1 on loopback with the plugin
+ * configured as shipped (only its DNS servers point at a test responder), legitimate senders
+ * (SPF pass, fast DNS) connecting back to back while N "stalled" senders, whose SPF lookups
+ * never answer, stay connected and retry. Prints one table; fails when a legitimate message is
+ * refused or lost, or a stalled sender gets anything but 4xx.
+ *
+ * <p>Shapes: {@code shared} (all stalled senders use one domain), {@code zone} (each its own
+ * subdomain of one stalled zone), {@code registered} (each its own registered domain).
+ * System properties: {@code bench.seconds} (measured per row, default 8), {@code bench.legit}
+ * (concurrent legitimate clients, default 8), {@code bench.legitDelayMs} (DNS delay of the
+ * legitimate domain, default 2).
+ */
+public final class StallBenchmark {
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 8);
+    private static final int LEGIT_CLIENTS = Integer.getInteger("bench.legit", 8);
+    private static final int LEGIT_DELAY_MS = Integer.getInteger("bench.legitDelayMs", 2);
+    private static final int WARMUP_MS = 3000;
+    private static final int[] STALLED = {0, 4, 16, 64};
+    private static final String[] SHAPES = {"shared", "zone", "registered"};
+
+    private StallBenchmark() {
+    }
+
+    /** One row's measurements. */
+    static final class Row {
+        final String label;
+        int sessions;
+        double seconds;
+        long[] sessionMicros;
+        long[] mailMicros;
+        long[] rcptMicros;
+        int stalledReplies;
+        final List<String> violations = new ArrayList<>();
+
+        Row(String label) {
+            this.label = label;
+        }
+
+        double perSecond() {
+            return sessions / seconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        TestDnsServer.Zone zone = new TestDnsServer.Zone()
+            .add(TestRecords.txt("legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
+            .add(TestRecords.txt("mail.legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
+            .delay("legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
+            .delay("mail.legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
+            .timeout("stalled.test");
+        for (int i = 0; i < 64; i++) {
+            zone.timeout("s" + i + ".stalled-zone.test").timeout("stalled" + i + ".test");
+        }
+        List<Row> rows = new ArrayList<>();
+        try (TestDnsServer dns = TestDnsServer.start(zone)) {
+            Path without = Files.createTempDirectory("stall-bench-plain");
+            try (JamesTestServer james = JamesTestServer.start(without, "")) {
+                rows.add(run(james, "no plugin", 0, "shared"));
+            }
+            Path with = Files.createTempDirectory("stall-bench-spf");
+            // The shipped defaults (james-conf/smtpserver.xml) but for the DNS servers.
+            try (JamesTestServer james = JamesTestServer.start(with, "<handler class=\"org.jamesspf.james.SpfHook\">"
+                + "<dns><servers><server>" + dns.address() + "</server></servers></dns></handler>")) {
+                rows.add(run(james, "plugin", 0, "shared"));
+                for (String shape : SHAPES) {
+                    for (int stalled : STALLED) {
+                        if (stalled > 0) {
+                            rows.add(run(james, "plugin, " + shape, stalled, shape));
+                        }
+                    }
+                }
+            }
+        }
+        print(rows);
+        List<String> violations = new ArrayList<>();
+        for (Row row : rows) {
+            for (String v : row.violations) {
+                violations.add(row.label + " / " + v);
+            }
+        }
+        if (!violations.isEmpty()) {
+            System.out.println("FAILED: " + violations.size() + " violations, first: " + violations.subList(0, Math.min(5, violations.size())));
+            System.exit(1);
+        }
+        System.out.println("every legitimate message delivered; every stalled sender got 4xx");
+        System.exit(0);
+    }
+
+    private static String stalledDomain(String shape, int i) {
+        switch (shape) {
+            case "shared":
+                return "stalled.test";
+            case "zone":
+                return "s" + i + ".stalled-zone.test";
+            case "registered":
+                return "stalled" + i + ".test";
+            default:
+                throw new IllegalArgumentException(shape);
+        }
+    }
+
+    private static Row run(JamesTestServer james, String label, int stalled, String shape) throws Exception {
+        Row row = new Row(label + " " + stalled);
+        int port = james.smtpPort();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger stalledReplies = new AtomicInteger();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        List<String> violations = java.util.Collections.synchronizedList(row.violations);
+        for (int i = 0; i < stalled; i++) {
+            String domain = stalledDomain(shape, i);
+            String ip = "172.16." + (i / 200) + "." + (1 + i % 200);
+            pool.execute(() -> stalledSender(port, ip, domain, stop, stalledReplies, violations));
+        }
+        Thread.sleep(stalled > 0 ? WARMUP_MS : 500);
+        long acceptedBefore = james.acceptedCount();
+        AtomicBoolean measuring = new AtomicBoolean(true);
+        List<Future<List<long[]>>> legit = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int c = 0; c < LEGIT_CLIENTS; c++) {
+            legit.add(pool.submit(() -> legitSender(port, next, measuring, violations)));
+        }
+        Thread.sleep(SECONDS * 1000L);
+        measuring.set(false);
+        List<long[]> samples = new ArrayList<>();
+        for (Future<List<long[]>> f : legit) {
+            samples.addAll(f.get(120, TimeUnit.SECONDS));
+        }
+        row.seconds = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        pool.shutdown();
+        pool.awaitTermination(60, TimeUnit.SECONDS);
+        row.sessions = samples.size();
+        row.sessionMicros = samples.stream().mapToLong(s -> s[0]).sorted().toArray();
+        row.mailMicros = samples.stream().mapToLong(s -> s[1]).sorted().toArray();
+        row.rcptMicros = samples.stream().mapToLong(s -> s[2]).sorted().toArray();
+        row.stalledReplies = stalledReplies.get();
+        long delivered = waitForDelivered(james, acceptedBefore + row.sessions) - acceptedBefore;
+        if (delivered != row.sessions) {
+            violations.add(row.sessions + " legitimate messages accepted, " + delivered + " delivered");
+        }
+        if (stalled > 0 && row.stalledReplies == 0) {
+            violations.add("no stalled sender got a reply");
+        }
+        System.out.printf(Locale.ROOT, "%-26s done: %d sessions, %d stalled replies%n", row.label, row.sessions, row.stalledReplies);
+        return row;
+    }
+
+    private static long waitForDelivered(JamesTestServer james, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long count = james.acceptedCount();
+        while (count < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            count = james.acceptedCount();
+        }
+        return count;
+    }
+
+    /** Legitimate sessions back to back, each from its own 10.x address; {session, MAIL, RCPT} times in microseconds. */
+    private static List<long[]> legitSender(int port, AtomicInteger next, AtomicBoolean measuring, List<String> violations) {
+        List<long[]> samples = new ArrayList<>();
+        while (measuring.get()) {
+            int n = next.incrementAndGet();
+            String ip = "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+            long t0 = System.nanoTime();
+            try (SmtpClient smtp = SmtpClient.connect(port, ip)) {
+                smtp.command("EHLO mail.legit.test");
+                long t1 = System.nanoTime();
+                String mail = smtp.command("MAIL FROM:<user" + n + "@legit.test>");
+                long t2 = System.nanoTime();
+                String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
+                long t3 = System.nanoTime();
+                String data = rcpt.startsWith("250") ? smtp.data("Subject: legit " + n + "\r\n\r\nhello") : "";
+                smtp.command("QUIT");
+                long t4 = System.nanoTime();
+                if (!mail.startsWith("250") || !rcpt.startsWith("250") || !data.startsWith("250")) {
+                    violations.add("legitimate session " + n + " refused: " + mail + " / " + rcpt + " / " + data);
+                }
+                samples.add(new long[] {(t4 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000});
+            } catch (Exception e) {
+                violations.add("legitimate session " + n + " failed: " + e);
+            }
+        }
+        return samples;
+    }
+
+    /** A stalled sender: one connection, MAIL and RCPT again and again (RSET between); every RCPT must be 4xx. */
+    private static void stalledSender(int port, String ip, String domain, AtomicBoolean stop, AtomicInteger replies,
+                                      List<String> violations) {
+        while (!stop.get()) {
+            try (SmtpClient smtp = SmtpClient.connect(port, ip)) {
+                smtp.command("EHLO h.nx.test");
+                while (!stop.get()) {
+                    smtp.command("MAIL FROM:<x@" + domain + ">");
+                    String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
+                    // without the plugin (never run with stalled senders) this would be 250
+                    if (!rcpt.startsWith("4")) {
+                        violations.add("stalled sender " + ip + " got " + rcpt);
+                    }
+                    replies.incrementAndGet();
+                    smtp.command("RSET");
+                    Thread.sleep(200);
+                }
+            } catch (Exception e) {
+                if (!stop.get()) {
+                    violations.add("stalled sender " + ip + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static void print(List<Row> rows) {
+        double base = rows.get(1).perSecond();
+        System.out.println();
+        System.out.println("| James | stalled | legit sessions/s | vs no stall | session p50 | session p99 | MAIL p50 | MAIL p99 | RCPT p50 | RCPT p99 | stalled 4xx |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            String[] parts = r.label.split(" (?=\\d+$)");
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.1f ms | %.1f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d |%n",
+                parts[0], parts[1], r.perSecond(), r.label.startsWith("no plugin") ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.perSecond() / base),
+                percentile(r.sessionMicros, 0.5) / 1000.0, percentile(r.sessionMicros, 0.99) / 1000.0,
+                percentile(r.mailMicros, 0.5) / 1000.0, percentile(r.mailMicros, 0.99) / 1000.0,
+                percentile(r.rcptMicros, 0.5) / 1000.0, percentile(r.rcptMicros, 0.99) / 1000.0, r.stalledReplies);
+        }
+        Row plain = rows.get(0);
+        Row plugin = rows.get(1);
+        System.out.printf(Locale.ROOT, "%nplugin without stall: %.1f%% of plain James's sessions/s; MAIL p50 +%.2f ms, RCPT p50 +%.2f ms%n",
+            100 * plugin.perSecond() / plain.perSecond(),
+            (percentile(plugin.mailMicros, 0.5) - percentile(plain.mailMicros, 0.5)) / 1000.0,
+            (percentile(plugin.rcptMicros, 0.5) - percentile(plain.rcptMicros, 0.5)) / 1000.0);
+    }
+}
