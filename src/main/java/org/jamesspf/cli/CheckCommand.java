@@ -1,13 +1,18 @@
 package org.jamesspf.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +98,11 @@ final class CheckCommand extends DnsCommand {
         throw new IllegalArgumentException("give a sender or a HELO name");
     }
 
+    /**
+     * Reads lines on a thread of its own and checks them on {@code parallel} threads; writes each
+     * answer, in input order, as soon as it and every answer before it are there, and flushes, so a
+     * co-process that writes one line and waits for its answer is answered at once.
+     */
     private void runBatch(SpfChecker checker, PrintWriter out) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "spf-batch");
@@ -101,32 +111,50 @@ final class CheckCommand extends DnsCommand {
         });
         boolean progress = System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
-        ArrayDeque<Future<String>> pending = new ArrayDeque<>();
-        long written = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
-            String line;
-            long number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                long lineNumber = number;
-                String text = line;
-                pending.add(pool.submit(() -> checkLine(checker, lineNumber, text)));
-                while (pending.size() >= BATCH_WINDOW || (!pending.isEmpty() && pending.peek().isDone())) {
-                    out.println(pending.poll().get());
-                    written++;
-                    if (progress && written % 100 == 0) {
-                        err.print("\r" + written + " lines checked");
-                        err.flush();
+        // Futures in input order; bounded, so a fast reader cannot run far ahead of the writer.
+        BlockingQueue<Future<String>> answers = new ArrayBlockingQueue<>(BATCH_WINDOW);
+        Future<String> end = CompletableFuture.completedFuture(null);
+        CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))) {
+                String line;
+                long number = 0;
+                while ((line = in.readLine()) != null) {
+                    number++;
+                    if (line.isBlank()) {
+                        continue;
                     }
+                    long lineNumber = number;
+                    String text = line;
+                    answers.put(pool.submit(() -> checkLine(checker, lineNumber, text)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    answers.put(end); // the writer drains the queue, so this cannot block for long
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            while (!pending.isEmpty()) {
-                out.println(pending.poll().get());
+        }, daemon("spf-batch-reader"));
+        long written = 0;
+        try {
+            while (true) {
+                Future<String> next = answers.take();
+                if (next == end) {
+                    break;
+                }
+                out.println(next.get());
+                out.flush();
                 written++;
+                if (progress && written % 100 == 0) {
+                    err.print("\r" + written + " lines checked");
+                    err.flush();
+                }
             }
+            reading.join();
         } finally {
             pool.shutdownNow();
         }
@@ -134,6 +162,14 @@ final class CheckCommand extends DnsCommand {
             err.println("\r" + written + " lines checked");
         }
         out.flush();
+    }
+
+    private static Executor daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        };
     }
 
     /** One batch line: its outcome, or an error object; never an exception. */

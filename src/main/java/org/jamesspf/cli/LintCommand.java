@@ -31,7 +31,8 @@ final class LintCommand extends DnsCommand {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("domain", report.domain);
             m.put("dnsTerms", report.dnsTerms);
-            m.put("voidLookups", report.voidLookups);
+            m.put("voidLookupsIpv4", report.voidLookupsV4);
+            m.put("voidLookupsIpv6", report.voidLookupsV6);
             List<Object> records = new ArrayList<>();
             for (Linter.RecordLine r : report.records) {
                 Map<String, Object> rm = new LinkedHashMap<>();
@@ -60,8 +61,9 @@ final class LintCommand extends DnsCommand {
             for (Linter.Finding f : report.findings) {
                 out.println(f);
             }
-            out.println("DNS-querying terms: " + report.dnsTerms + " of 10; void lookups: " + report.voidLookups + " of "
-                + dnsOptions.maxVoidLookups + "; " + (report.hasErrors() ? "errors found" : "no errors"));
+            out.println("DNS-querying terms: " + report.dnsTerms + " of 10; void lookups: " + report.voidLookupsV4 + " (IPv4 client), "
+                + report.voidLookupsV6 + " (IPv6 client) of " + dnsOptions.maxVoidLookups + "; "
+                + (report.hasErrors() ? "errors found" : "no errors"));
         }
         out.flush();
         return report.hasErrors() ? 1 : 0;

@@ -69,7 +69,12 @@ final class Linter {
         final List<Finding> findings = new ArrayList<>();
         final List<RecordLine> records = new ArrayList<>();
         int dnsTerms;
-        int voidLookups;
+        /**
+         * RFC 7208 4.6.4 void lookups a client meets when no term matches, per address family: the
+         * engine asks A for an IPv4 client and AAAA for an IPv6 one (a, mx hosts), A for exists.
+         */
+        int voidLookupsV4;
+        int voidLookupsV6;
 
         Report(String domain) {
             this.domain = domain;
@@ -103,8 +108,10 @@ final class Linter {
             report.findings.add(new Finding(Severity.ERROR, d, report.dnsTerms + " DNS-querying terms in all (include, a, mx, ptr,"
                 + " exists, redirect); the limit is " + Limits.DEFAULT_DNS_TERMS + " (RFC 7208 4.6.4): permerror for every sender"));
         }
-        if (report.voidLookups > maxVoidLookups) {
-            report.findings.add(new Finding(Severity.ERROR, d, report.voidLookups + " void lookups; the limit is " + maxVoidLookups
+        int worst = Math.max(report.voidLookupsV4, report.voidLookupsV6);
+        if (worst > maxVoidLookups) {
+            report.findings.add(new Finding(Severity.ERROR, d, worst + " void lookups (" + report.voidLookupsV4 + " for an IPv4 client, "
+                + report.voidLookupsV6 + " for an IPv6 client); the limit is " + maxVoidLookups
                 + " (RFC 7208 4.6.4): permerror when they are all reached"));
         }
         return report;
@@ -149,6 +156,7 @@ final class Linter {
                         break;
                     case A:
                     case MX:
+                    case EXISTS:
                         checkTarget(report, domain, m);
                         break;
                     case INCLUDE:
@@ -228,27 +236,58 @@ final class Linter {
         return record;
     }
 
+    /** The lookups of a, mx and exists terms with literal targets, counting void answers per client family. */
     private void checkTarget(Report report, String domain, Mechanism m) {
         if (m.domainSpec() != null && !m.domainSpec().isLiteral()) {
             return;
         }
         String target = m.domainSpec() == null ? domain : strip(m.domainSpec().expand(letter -> ""));
-        if (m.kind() == Mechanism.Kind.MX) {
-            DnsAnswer<String> mx = await(dns.mx(target));
-            if (mx.isVoid()) {
-                report.voidLookups++;
-                report.findings.add(new Finding(Severity.WARNING, domain, "'" + m.text() + "': " + target + " has no MX (void lookup)"));
-            } else if (mx.records().size() > Limits.MAX_NAMES_PER_TERM) {
-                report.findings.add(new Finding(Severity.ERROR, domain, "'" + m.text() + "': " + target + " has " + mx.records().size()
-                    + " MX names, over " + Limits.MAX_NAMES_PER_TERM + " (RFC 7208 4.6.4: permerror)"));
+        switch (m.kind()) {
+            case MX: {
+                DnsAnswer<String> mx = await(dns.mx(target));
+                if (mx.isVoid()) {
+                    report.voidLookupsV4++;
+                    report.voidLookupsV6++;
+                    report.findings.add(new Finding(Severity.WARNING, domain, "'" + m.text() + "': " + target + " has no MX (void lookup)"));
+                } else if (mx.records().size() > Limits.MAX_NAMES_PER_TERM) {
+                    report.findings.add(new Finding(Severity.ERROR, domain, "'" + m.text() + "': " + target + " has " + mx.records().size()
+                        + " MX names, over " + Limits.MAX_NAMES_PER_TERM + " (RFC 7208 4.6.4: permerror)"));
+                } else {
+                    // RFC 7208 4.6.4: each MX host's empty address lookup is void too (as the engine counts it)
+                    for (String host : mx.records()) {
+                        addresses(report, domain, m, strip(host));
+                    }
+                }
+                return;
             }
-            return;
+            case EXISTS: {
+                // RFC 7208 5.7: an A query whatever the client's family
+                if (await(dns.a(target)).isVoid()) {
+                    report.voidLookupsV4++;
+                    report.voidLookupsV6++;
+                    report.findings.add(new Finding(Severity.WARNING, domain, "'" + m.text() + "': " + target + " has no A record (void lookup)"));
+                }
+                return;
+            }
+            default:
+                addresses(report, domain, m, target);
         }
-        DnsAnswer<?> a = await(dns.a(target));
-        DnsAnswer<?> aaaa = await(dns.aaaa(target));
-        if (a.isVoid() && aaaa.isVoid()) {
-            report.voidLookups++;
-            report.findings.add(new Finding(Severity.WARNING, domain, "'" + m.text() + "': " + target + " has no address (void lookup)"));
+    }
+
+    /** A and AAAA of {@code host}: an empty answer is a void lookup for clients of that family. */
+    private void addresses(Report report, String domain, Mechanism m, String host) {
+        boolean noA = await(dns.a(host)).isVoid();
+        boolean noAaaa = await(dns.aaaa(host)).isVoid();
+        if (noA) {
+            report.voidLookupsV4++;
+        }
+        if (noAaaa) {
+            report.voidLookupsV6++;
+        }
+        if (noA || noAaaa) {
+            String families = noA && noAaaa ? "no address" : noA ? "no A record (void for IPv4 clients)" : "no AAAA record (void for IPv6 clients)";
+            report.findings.add(new Finding(noA && noAaaa ? Severity.WARNING : Severity.INFO, domain,
+                "'" + m.text() + "': " + host + " has " + families + (noA && noAaaa ? " (void lookup)" : "")));
         }
     }
 

@@ -135,4 +135,69 @@ class CliTest {
             assertThat(lines.get(7)).startsWith("{\"line\":9,").contains("\"result\":\"fail\"");
         }
     }
+
+    @Test
+    @DisplayName("check --batch answers each line as soon as it is checked: a client writes one line, reads its answer, writes the next")
+    void batchStreams(@TempDir Path dir) throws Exception {
+        Path zone = zone(dir, "corp TXT \"v=spf1 ip4:192.0.2.0/24 -all\"");
+        java.io.PipedOutputStream toCli = new java.io.PipedOutputStream();
+        java.io.PipedInputStream stdin = new java.io.PipedInputStream(toCli);
+        java.io.PipedInputStream fromCli = new java.io.PipedInputStream(1 << 16);
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(new java.io.PipedOutputStream(fromCli), StandardCharsets.UTF_8), true);
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Integer> code = runner.submit(() -> SpfCli.run(
+                new String[] {"check", "--batch", "--parallel", "4", "--zone", zone.toString()}, stdin, out,
+                new PrintWriter(new StringWriter(), true)));
+            java.io.BufferedReader answers = new java.io.BufferedReader(new java.io.InputStreamReader(fromCli, StandardCharsets.UTF_8));
+            java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    String ip = i == 2 ? "198.51.100.1" : "192.0.2." + i;
+                    toCli.write(("{\"ip\": \"" + ip + "\", \"sender\": \"a@corp.example\"}\n").getBytes(StandardCharsets.UTF_8));
+                    toCli.flush();
+                    // stdin stays open: the answer must come now, not at the next line or at EOF (10 s: a hang guard)
+                    String answer = reader.submit(answers::readLine).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(answer).startsWith("{\"line\":" + i + ",").contains("\"ip\":\"" + ip + "\"")
+                        .contains(i == 2 ? "\"result\":\"fail\"" : "\"result\":\"pass\"");
+                }
+                toCli.close();
+                assertThat(code.get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            } finally {
+                reader.shutdownNow();
+            }
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("check --batch JSON through Jackson: escapes and Unicode read and written as JSON says; bad lines give error objects")
+    void batchJson(@TempDir Path dir) throws Exception {
+        Path zone = zone(dir, "corp TXT \"v=spf1 -all\"");
+        Run run = run(String.join("\n",
+            "{\"ip\": \"192.0.2.1\", \"sender\": \"\\u00e9\\\"q\\\\@corp.example\"}",
+            "{\"ip\": \"192.0.2.1\", \"sender\": 5}",
+            "{\"ip\": \"192.0.2.1\", \"ip\": \"192.0.2.2\", \"sender\": \"a@corp.example\"}",
+            "{\"ip\": \"192.0.2.1\", \"sender\": \"a@corp.example\"} trailing",
+            "[1, 2]",
+            "{\"ip\": \"192.0.2.1\", \"sender\": \"a@corp.example\", \"x\": null}",
+            "{\"ip\": \"192.0.2.1\", \"sender\": \"a@corp.example\""), "check", "--batch", "--zone", zone.toString());
+        String[] lines = run.out.split("\n");
+        assertThat(lines).hasSize(7);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode first = mapper.readTree(lines[0]);
+        assertThat(first.get("sender").textValue()).isEqualTo("\u00e9\"q\\@corp.example");
+        assertThat(first.get("result").textValue()).isEqualTo("fail");
+        assertThat(first.get("dnsLookups").isNumber()).isTrue();
+        assertThat(mapper.readTree(lines[1]).get("error").textValue()).isEqualTo("value of \"sender\" must be a string");
+        assertThat(mapper.readTree(lines[2]).get("error").textValue()).contains("Duplicate field 'ip'");
+        assertThat(mapper.readTree(lines[3]).get("error").textValue()).startsWith("not JSON");
+        assertThat(mapper.readTree(lines[4]).get("error").textValue()).isEqualTo("expected a JSON object");
+        assertThat(mapper.readTree(lines[5]).get("error").textValue()).isEqualTo("unknown key \"x\" (ip, sender, helo)");
+        assertThat(mapper.readTree(lines[6]).get("error").textValue()).startsWith("not JSON");
+        for (int i = 0; i < lines.length; i++) {
+            assertThat(mapper.readTree(lines[i]).get("line").intValue()).isEqualTo(i + 1);
+        }
+    }
 }

@@ -24,7 +24,7 @@ class LintTest {
         assertThat(run.code).isZero();
         assertThat(run.out).contains("ok.example: v=spf1 mx include:_spf.ok.example. -all")
             .contains("  include:_spf.ok.example. -> _spf.ok.example: v=spf1 ip4:192.0.2.0/24 ~all")
-            .contains("DNS-querying terms: 2 of 10; void lookups: 0 of 2; no errors");
+            .contains("DNS-querying terms: 2 of 10; void lookups: 0 (IPv4 client), 1 (IPv6 client) of 2; no errors");
     }
 
     @Test
@@ -42,13 +42,13 @@ class LintTest {
         CliTest.Run eleven = lint(dir, "big.example",
             "big IN TXT \"v=spf1 include:i1.example. include:i2.example. -all\"",
             "i1 IN TXT " + five, "i2 IN TXT \"v=spf1 a:h.x.example. a:h.x.example. a:h.x.example. a:h.x.example. -all\"",
-            "h.x IN A 192.0.2.1");
+            "h.x IN A 192.0.2.1", "h.x IN AAAA 2001:db8::1");
         assertThat(eleven.code).isEqualTo(1);
         assertThat(eleven.out).contains("ERROR big.example: 11 DNS-querying terms in all");
         CliTest.Run ten = lint(dir, "big.example",
             "big IN TXT \"v=spf1 include:i1.example. include:i2.example. -all\"",
             "i1 IN TXT " + five, "i2 IN TXT \"v=spf1 a:h.x.example. a:h.x.example. a:h.x.example. -all\"",
-            "h.x IN A 192.0.2.1");
+            "h.x IN A 192.0.2.1", "h.x IN AAAA 2001:db8::1");
         assertThat(ten.code).isZero();
         assertThat(ten.out).contains("DNS-querying terms: 10 of 10");
     }
@@ -61,7 +61,7 @@ class LintTest {
         assertThat(run.code).isEqualTo(1);
         assertThat(run.out).contains("WARNING v.example: 'a:gone1.example.': gone1.example has no address (void lookup)")
             .contains("WARNING v.example: 'mx:gone3.example.': gone3.example has no MX (void lookup)")
-            .contains("ERROR v.example: 3 void lookups; the limit is 2");
+            .contains("ERROR v.example: 3 void lookups (3 for an IPv4 client, 3 for an IPv6 client); the limit is 2");
     }
 
     @Test
@@ -115,5 +115,35 @@ class LintTest {
         CliTest.Run json = CliTest.run("", "lint", "--json", "--zone", CliTest.zone(dir, "two IN TXT \"v=spf1 -all\"",
             "two IN TXT \"v=spf1 +all\"").toString(), "two.example");
         assertThat(json.out.trim()).startsWith("{\"domain\":\"two.example\"").contains("\"severity\":\"error\"").endsWith("\"errors\":true}");
+    }
+
+    @Test
+    @DisplayName("4.6.4: lint and the engine count the same void lookups, per client family, on crafted zones")
+    void lintAndEngineAgree(@TempDir Path dir) throws Exception {
+        String[][] zones = {
+            // a host with A only, a host with AAAA only, a missing host
+            {"z IN TXT \"v=spf1 a:v4only.example. a:v6only.example. a:gone.example. -all\"",
+                "v4only IN A 192.0.2.1", "v6only IN AAAA 2001:db8::1"},
+            // MX hosts with one family each, one without any address, and a missing MX
+            {"z IN TXT \"v=spf1 mx:m.example. mx:nomx.example. -all\"", "m IN MX 10 h4.example.", "m IN MX 20 h6.example.",
+                "m IN MX 30 h0.example.", "h4 IN A 192.0.2.2", "h6 IN AAAA 2001:db8::2", "h0 IN TXT \"x\""},
+            // exists asks A for every client; the default a is the domain itself
+            {"z IN TXT \"v=spf1 exists:e6.example. a include:i.example. -all\"", "e6 IN AAAA 2001:db8::3", "z IN A 192.0.2.3",
+                "i IN TXT \"v=spf1 a:v6only.example. ~all\"", "v6only IN AAAA 2001:db8::1"}};
+        for (String[] lines : zones) {
+            Path zone = CliTest.zone(dir, lines);
+            org.jamesspf.spf.dns.SpfDns dns = org.jamesspf.dns.dnsjava.ZoneFiles.load(zone);
+            Linter.Report report = new Linter(dns, java.time.Duration.ofSeconds(5), 2).lint("z.example");
+            // a client that matches nothing meets every term; a high void limit lets it meet them all
+            org.jamesspf.spf.SpfChecker engine = org.jamesspf.spf.SpfChecker.builder(dns)
+                .limits(org.jamesspf.spf.Limits.defaults().withVoidLookups(100)).build();
+            org.jamesspf.spf.CheckOutcome v4 = engine.checkHost(org.jamesspf.spf.CheckRequest.mailFrom(
+                org.jamesspf.spf.IpAddress.parse("203.0.113.99"), "a@z.example", "h.example"));
+            org.jamesspf.spf.CheckOutcome v6 = engine.checkHost(org.jamesspf.spf.CheckRequest.mailFrom(
+                org.jamesspf.spf.IpAddress.parse("2001:db8:ffff::99"), "a@z.example", "h.example"));
+            assertThat(report.voidLookupsV4).as("IPv4, zone %s", String.join(" / ", lines)).isEqualTo(v4.voidLookups());
+            assertThat(report.voidLookupsV6).as("IPv6, zone %s", String.join(" / ", lines)).isEqualTo(v6.voidLookups());
+            assertThat(report.dnsTerms).isEqualTo(v4.dnsLookups()).isEqualTo(v6.dnsLookups());
+        }
     }
 }

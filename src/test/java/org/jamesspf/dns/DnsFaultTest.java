@@ -65,7 +65,8 @@ class DnsFaultTest {
         long start = System.nanoTime();
         CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example.org"));
         assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plusSeconds(1));
+        // a hang guard: the budget bounds the check, whatever else the machine does
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plusSeconds(10));
     }
 
     @Test
@@ -84,7 +85,7 @@ class DnsFaultTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
         assertThat(outcome.reason()).isEqualTo(Reason.TIME_BUDGET);
-        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        assertThat(took).as("a hang guard").isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
@@ -121,7 +122,7 @@ class DnsFaultTest {
         long start = System.nanoTime();
         CheckOutcome outcome = check(zone, "192.0.2.1");
         assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plusSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a hang guard").isLessThan(BUDGET.plusSeconds(10));
     }
 
     @Test
@@ -185,40 +186,51 @@ class DnsFaultTest {
     }
 
     @Test
-    @DisplayName("concurrent queries are all answered: none waits past a 300 ms timeout (dnsjava 3.5.2's client makes some wait 1 s)")
+    @DisplayName("concurrent queries are all answered, none stalled (dnsjava 3.5.2's client makes about 1 in 10 wait 1 s)")
     void concurrentQueriesAreAnswered() throws Exception {
         server.setZone(new TestDnsServer.Zone()
             .add(TestRecords.aaaa("one.example.org", "2001:db8::1"))
             .add(TestRecords.aaaa("two.example.com", "2001:db8::2")));
-        try (LookupSessionSpfDns dns = LookupSessionSpfDns.forServers(List.of(server.address()), Duration.ofMillis(300), false)) {
+        int stalled = 0;
+        // 5 s per query is a hang guard only: a timed-out query would be asked again, which the server counts
+        try (LookupSessionSpfDns dns = LookupSessionSpfDns.forServers(List.of(server.address()), Duration.ofSeconds(5), false)) {
             for (int round = 0; round < 200; round++) {
+                long start = System.nanoTime();
                 var one = dns.aaaa("one.example.org").toCompletableFuture();
                 var two = dns.aaaa("two.example.com").toCompletableFuture();
                 assertThat(one.get().kind()).as("round %d", round).isEqualTo(DnsAnswer.Kind.RECORDS);
                 assertThat(two.get().kind()).as("round %d", round).isEqualTo(DnsAnswer.Kind.RECORDS);
+                if (System.nanoTime() - start >= 1_000_000_000L) {
+                    stalled++;
+                }
             }
         }
-        assertThat(server.udpQueries()).isEqualTo(400);
+        assertThat(server.udpQueries()).as("each query asked once: none timed out").isEqualTo(400);
+        // the stall is a full second, about 20 rounds in 200; a loaded machine may lose a second once or twice
+        assertThat(stalled).as("rounds of a second or more").isLessThanOrEqualTo(3);
     }
 
     @Test
-    @DisplayName("the address lookups of MX hosts run concurrently: same queries, less latency")
+    @DisplayName("the address lookups of MX hosts run concurrently: same queries, all 8 in flight together")
     void concurrentMxLookups() {
         TestDnsServer.Zone zone = new TestDnsServer.Zone()
             .add(TestRecords.txt("example.com", "v=spf1 mx -all"));
         for (int i = 0; i < 8; i++) {
             zone.add(TestRecords.mx("example.com", i, "mx" + i + ".example.com"))
                 .add(TestRecords.a("mx" + i + ".example.com", "198.51.100." + i))
-                .delay("mx" + i + ".example.com", Duration.ofMillis(200));
+                .delay("mx" + i + ".example.com", Duration.ofMillis(1));
         }
         server.setZone(zone);
-        SpfChecker checker = SpfChecker.builder(resolver(server.address(), Duration.ofSeconds(2))).build();
+        // The server answers the 8 address queries only once all 8 are waiting (an event, not a timing):
+        // sequential lookups would each wait the 20 s hang guard and the check would end in temperror.
+        server.holdDelayedUntil(8, Duration.ofSeconds(20));
+        SpfChecker checker = SpfChecker.builder(resolver(server.address(), Duration.ofSeconds(30)))
+            .limits(Limits.defaults().withTimeBudget(Duration.ofSeconds(15))).build();
         int before = server.udpQueries();
         CheckOutcome outcome = checker.checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example.org"));
-        assertThat(outcome.result()).isEqualTo(SpfResult.FAIL);
+        assertThat(outcome.result()).as(outcome.toString()).isEqualTo(SpfResult.FAIL);
         // 1 TXT + 1 MX + 8 A queries, as sequential evaluation would make
         assertThat(server.udpQueries() - before).isEqualTo(10);
-        // all 8 address queries were in flight together (sequential lookups would give 1)
         assertThat(server.maxPendingDelayed()).isEqualTo(8);
     }
 }

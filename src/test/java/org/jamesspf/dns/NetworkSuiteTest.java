@@ -4,13 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.jamesspf.dns.dnsjava.LookupSessionSpfDns;
 import org.jamesspf.spf.suite.SuiteLoader;
 import org.jamesspf.spf.suite.SuiteScenario;
 import org.jamesspf.spf.suite.SuiteTests;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -39,10 +37,9 @@ class NetworkSuiteTest {
 
     @TestFactory
     List<DynamicNode> rfc7208OverTheNetwork() throws Exception {
-        Optional<Path> path = SuiteLoader.locate();
-        Assumptions.assumeTrue(path.isPresent(), SuiteLoader.WHERE_TO_GET_IT);
+        Path path = SuiteLoader.suiteForTests();
         List<DynamicNode> nodes = new ArrayList<>();
-        for (SuiteScenario scenario : SuiteLoader.load(path.get())) {
+        for (SuiteScenario scenario : SuiteLoader.load(path)) {
             TestDnsServer.Zone zone = TestRecords.zoneOf(scenario);
             // each case loads its scenario's zone into the server when it starts (cases run in order)
             List<DynamicTest> tests = SuiteTests.dynamicTests(List.of(scenario), s -> {

@@ -127,6 +127,9 @@ public final class TestDnsServer implements AutoCloseable {
     private volatile Zone zone;
     private volatile boolean running = true;
     private volatile boolean tcpRefused;
+    /** With {@link #holdDelayedUntil}: answers of delayed names held back, released together. */
+    private final List<Runnable> held = new ArrayList<>();
+    private int holdCount;
 
     private TestDnsServer(Zone zone) throws IOException {
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -172,6 +175,21 @@ public final class TestDnsServer implements AutoCloseable {
     public int maxPendingDelayed() {
         return maxPendingDelayed.get();
     }
+
+    /**
+     * From now on, answers of names given a {@link Zone#delay} are held until {@code count} of them
+     * are pending, then all sent at once (or after {@code guard}, a hang guard). A client that asks
+     * them concurrently gets its answers at once; one that asks them one by one waits the guard each
+     * time. Concurrency is shown by this event, not by timing.
+     */
+    public void holdDelayedUntil(int count, Duration guard) {
+        synchronized (held) {
+            holdCount = count;
+            holdGuard = guard;
+        }
+    }
+
+    private Duration holdGuard = Duration.ofSeconds(5);
 
     /** While set, TCP connections are closed unanswered (a server that truncates over UDP and has no TCP). */
     public void refuseTcp(boolean refuse) {
@@ -283,7 +301,26 @@ public final class TestDnsServer implements AutoCloseable {
             send.accept(forged.toWire());
         }
         Duration delay = z.delays.get(question.getName());
-        if (delay != null) {
+        if (delay != null && holding()) {
+            byte[] reply = bytes;
+            maxPendingDelayed.accumulateAndGet(pendingDelayed.incrementAndGet(), Math::max);
+            List<Runnable> release = null;
+            synchronized (held) {
+                held.add(() -> {
+                    pendingDelayed.decrementAndGet();
+                    send.accept(reply);
+                });
+                if (held.size() >= holdCount) {
+                    release = new ArrayList<>(held);
+                    held.clear();
+                } else if (held.size() == 1) {
+                    delayer.schedule(this::releaseHeld, holdGuard.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+            if (release != null) {
+                release.forEach(Runnable::run);
+            }
+        } else if (delay != null) {
             byte[] reply = bytes;
             maxPendingDelayed.accumulateAndGet(pendingDelayed.incrementAndGet(), Math::max);
             delayer.schedule(() -> {
@@ -293,6 +330,21 @@ public final class TestDnsServer implements AutoCloseable {
         } else {
             send.accept(bytes);
         }
+    }
+
+    private boolean holding() {
+        synchronized (held) {
+            return holdCount > 0;
+        }
+    }
+
+    private void releaseHeld() {
+        List<Runnable> release;
+        synchronized (held) {
+            release = new ArrayList<>(held);
+            held.clear();
+        }
+        release.forEach(Runnable::run);
     }
 
     private static Message answer(Zone zone, Message query, Record question) {

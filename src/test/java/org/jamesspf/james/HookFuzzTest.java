@@ -113,7 +113,8 @@ class HookFuzzTest {
         "headers", "dns", "defaultExplanation", "authenticated", "relayingAllowed", "trustedNetworks", "senderDomains",
         "heloNames", "helo", "mailfrom", "fail", "softfail", "temperror", "permerror", "neutral", "none", "pass",
         "receivedSpf", "authenticationResults", "authservId", "resolver", "servers", "server", "queryTimeoutMs",
-        "timeBudgetMs", "maxVoidLookups", "bogus"};
+        "timeBudgetMs", "maxVoidLookups", "checks", "maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds",
+        "dnsFailureTtlSeconds", "pending", "bogus"};
     private static final String[] VALUES = {"true", "false", "yes", "mail", "rcpt", "data", "10", "-1", "0", "99999999999",
         "192.0.2.0/24", "2001:db8::/129", "example.com", ".example.com", "127.0.0.1:5353", "[::1]:53", "dnsjava", "james",
         "%{o} says %{x}", "{result} {nope}", ""};

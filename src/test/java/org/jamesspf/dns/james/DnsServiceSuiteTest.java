@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jamesspf.dns.TestDnsServer;
@@ -15,7 +14,6 @@ import org.jamesspf.spf.suite.SuiteLoader;
 import org.jamesspf.spf.suite.SuiteScenario;
 import org.jamesspf.spf.suite.SuiteTests;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -75,11 +73,10 @@ class DnsServiceSuiteTest {
 
     @TestFactory
     List<DynamicNode> rfc7208ThroughDnsService() throws Exception {
-        Optional<Path> path = SuiteLoader.locate();
-        Assumptions.assumeTrue(path.isPresent(), SuiteLoader.WHERE_TO_GET_IT);
+        Path path = SuiteLoader.suiteForTests();
         List<DynamicNode> nodes = new ArrayList<>();
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-        for (SuiteScenario scenario : SuiteLoader.load(path.get())) {
+        for (SuiteScenario scenario : SuiteLoader.load(path)) {
             TestDnsServer.Zone zone = TestRecords.zoneOf(scenario);
             List<DynamicTest> tests = SuiteTests.dynamicTests(List.of(scenario), s -> {
                 server.setZone(zone);

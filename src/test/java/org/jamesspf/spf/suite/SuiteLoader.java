@@ -1,5 +1,6 @@
 package org.jamesspf.spf.suite;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.jamesspf.spf.dns.InMemoryZone;
+import org.junit.jupiter.api.Assumptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -24,6 +26,17 @@ import org.yaml.snakeyaml.Yaml;
  * unless records of the asked type come first, absent names do not exist.
  */
 public final class SuiteLoader {
+    /** The shared copy, relative to the project directory (where Maven runs the tests). */
+    static final Path SHARED_COPY = Paths.get("../shared/spf-testsuite/rfc7208-tests.yml");
+    /** Debian's python3-spf package ships the suite gzipped here. */
+    static final Path DEBIAN_COPY = Paths.get("/usr/share/doc/python3-spf/rfc7208-tests.yml.gz");
+    /** Cases in the suite (rfc7208-tests.yml as published with pyspf 2.0.14 and the openspf site). */
+    public static final int CASES = 203;
+
+    public static final String WHERE_TO_GET_IT =
+        "openspf rfc7208-tests.yml not found: set -Dspf.suite=/path/to/rfc7208-tests.yml, put it at "
+            + "../shared/spf-testsuite/, or install Debian's python3-spf (ships rfc7208-tests.yml.gz)";
+
     /** Where to find the suite: the {@code spf.suite} property, the shared copy, Debian's copy. */
     public static Optional<Path> locate() {
         List<Path> candidates = new ArrayList<>();
@@ -31,8 +44,13 @@ public final class SuiteLoader {
         if (property != null && !property.isBlank()) {
             candidates.add(Paths.get(property));
         }
-        candidates.add(Paths.get("../shared/spf-testsuite/rfc7208-tests.yml"));
-        candidates.add(Paths.get("/usr/share/doc/python3-spf/rfc7208-tests.yml.gz"));
+        candidates.add(SHARED_COPY);
+        candidates.add(DEBIAN_COPY);
+        return locate(candidates);
+    }
+
+    /** The first readable candidate. */
+    static Optional<Path> locate(List<Path> candidates) {
         for (Path p : candidates) {
             if (Files.isReadable(p)) {
                 return Optional.of(p);
@@ -41,9 +59,32 @@ public final class SuiteLoader {
         return Optional.empty();
     }
 
-    public static final String WHERE_TO_GET_IT =
-        "openspf rfc7208-tests.yml not found: set -Dspf.suite=/path/to/rfc7208-tests.yml, put it at "
-            + "../shared/spf-testsuite/, or install Debian's python3-spf (ships rfc7208-tests.yml.gz)";
+    /**
+     * Whether a missing suite fails the build: in CI ({@code CI=true}, as CI runs {@code .ci/run}) or
+     * with {@code -Dspf.suite.required=true}. A plain local run skips with a message instead.
+     */
+    public static boolean required() {
+        return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("spf.suite.required");
+    }
+
+    /**
+     * The suite for a conformance test: its path; when there is none, a failure where the suite is
+     * {@linkplain #required() required}, else the test is skipped with where to get it.
+     */
+    public static Path suiteForTests() {
+        return suiteForTests(locate(), required());
+    }
+
+    static Path suiteForTests(Optional<Path> found, boolean required) {
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (required) {
+            throw new AssertionError(WHERE_TO_GET_IT + " (required here: CI=true or -Dspf.suite.required)");
+        }
+        Assumptions.abort(WHERE_TO_GET_IT);
+        throw new AssertionError("unreachable: abort throws");
+    }
 
     /** One zone record as the suite lists it. */
     public static final class ZoneRow {
@@ -61,8 +102,9 @@ public final class SuiteLoader {
     }
 
     public static List<SuiteScenario> load(Path path) throws IOException {
-        try (InputStream raw = Files.newInputStream(path);
-             InputStream in = path.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+        // gzip by content (RFC 1952 magic 1f 8b), whatever the file is called
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path));
+             InputStream in = isGzip(raw) ? new GZIPInputStream(raw) : raw;
              Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(false);
@@ -75,6 +117,14 @@ public final class SuiteLoader {
             }
             return scenarios;
         }
+    }
+
+    private static boolean isGzip(InputStream in) throws IOException {
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        return b1 == 0x1f && b2 == 0x8b;
     }
 
     private static SuiteScenario scenario(Map<?, ?> doc) {
