@@ -1,0 +1,156 @@
+package org.jamesspf.spf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jamesspf.spf.dns.DnsAnswer;
+import org.jamesspf.spf.dns.InMemoryZone;
+import org.jamesspf.spf.dns.SpfDns;
+import org.jamesspf.spf.suite.SuiteCase;
+import org.jamesspf.spf.suite.SuiteLoader;
+import org.jamesspf.spf.suite.SuiteScenario;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Fetching ahead changes when lookups are sent, never what a check decides nor what it counts. */
+class FetchAheadTest {
+    private static final ScheduledExecutorService DELAYER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fetch-ahead-test");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @AfterAll
+    static void stop() {
+        DELAYER.shutdownNow();
+    }
+
+    /** Answers from a zone after a delay; counts queries and the most in flight at once. */
+    static final class DelayedDns implements SpfDns {
+        final SpfDns zone;
+        final long delayMillis;
+        final AtomicInteger queries = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
+
+        DelayedDns(SpfDns zone, long delayMillis) {
+            this.zone = zone;
+            this.delayMillis = delayMillis;
+        }
+
+        private <T> CompletionStage<DnsAnswer<T>> later(CompletionStage<DnsAnswer<T>> answer) {
+            queries.incrementAndGet();
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            CompletableFuture<DnsAnswer<T>> result = new CompletableFuture<>();
+            DELAYER.schedule(() -> {
+                inFlight.decrementAndGet();
+                answer.whenComplete((a, e) -> result.complete(a));
+            }, delayMillis, TimeUnit.MILLISECONDS);
+            return result;
+        }
+
+        @Override
+        public CompletionStage<DnsAnswer<String>> txt(String name) {
+            return later(zone.txt(name));
+        }
+
+        @Override
+        public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
+            return later(zone.a(name));
+        }
+
+        @Override
+        public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
+            return later(zone.aaaa(name));
+        }
+
+        @Override
+        public CompletionStage<DnsAnswer<String>> mx(String name) {
+            return later(zone.mx(name));
+        }
+
+        @Override
+        public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
+            return later(zone.ptr(address));
+        }
+    }
+
+    private static SpfChecker checker(SpfDns dns, boolean fetchAhead) {
+        return SpfChecker.builder(dns).fetchAhead(fetchAhead).defaultExplanation("DEFAULT")
+            .clock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC)).build();
+    }
+
+    private static String summary(CheckOutcome o) {
+        return o.result() + " " + o.reason() + " term=" + o.term() + " exp=" + o.explanation() + " lookups=" + o.dnsLookups()
+            + " void=" + o.voidLookups();
+    }
+
+    @Test
+    @DisplayName("every openspf suite case: the same result, reason, term, explanation and 4.6.4 counters as sequential evaluation")
+    void suiteUnchanged() throws Exception {
+        int cases = 0;
+        for (SuiteScenario scenario : SuiteLoader.load(SuiteLoader.suiteForTests())) {
+            for (SuiteCase c : scenario.cases) {
+                CheckRequest request = CheckRequest.mailFrom(IpAddress.parse(c.host), c.mailfrom, c.helo);
+                String sequential = summary(checker(scenario.zone, false).checkHost(request));
+                String ahead = summary(checker(scenario.zone, true).checkHost(request));
+                assertThat(ahead).as(c.displayName()).isEqualTo(sequential);
+                cases++;
+            }
+        }
+        assertThat(cases).isEqualTo(SuiteLoader.CASES);
+    }
+
+    @Test
+    @DisplayName("a record's includes, their a/mx terms and MX hosts are fetched together: same outcome, no more queries")
+    void includesFetchedTogether() {
+        InMemoryZone.Builder zone = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 include:a.example.com include:b.example.com include:c.example.com -all")
+            .txt("a.example.com", "v=spf1 a:h1.example.com a:h2.example.com ~all")
+            .txt("b.example.com", "v=spf1 mx:m.example.com ~all")
+            .txt("c.example.com", "v=spf1 ip4:198.51.100.0/24 exists:%{i}.e.example.com ~all")
+            .mx("m.example.com", 10, "mx1.example.com").mx("m.example.com", 20, "mx2.example.com")
+            .a("h1.example.com", "203.0.113.1").a("h2.example.com", "203.0.113.2")
+            .a("mx1.example.com", "203.0.113.3").a("mx2.example.com", "203.0.113.4");
+        InMemoryZone built = zone.build();
+        List<String> results = new ArrayList<>();
+        for (String ip : List.of("203.0.113.4", "192.0.2.1", "198.51.100.7")) {
+            CheckRequest request = CheckRequest.mailFrom(IpAddress.parse(ip), "a@example.com", "h.example.org");
+            DelayedDns sequentialDns = new DelayedDns(built, 5);
+            DelayedDns aheadDns = new DelayedDns(built, 5);
+            CheckOutcome sequential = checker(sequentialDns, false).checkHost(request);
+            CheckOutcome ahead = checker(aheadDns, true).checkHost(request);
+            assertThat(summary(ahead)).isEqualTo(summary(sequential));
+            assertThat(sequentialDns.maxInFlight.get()).as("sequential: one lookup at a time (an MX term's hosts together)").isLessThanOrEqualTo(2);
+            // the three includes' TXT lookups at least were in flight together: an event count, not a timing
+            assertThat(aheadDns.maxInFlight.get()).as(ip).isGreaterThanOrEqualTo(3);
+            assertThat(aheadDns.queries.get()).as("queries sent, " + ip).isLessThanOrEqualTo(sequentialDns.queries.get() + 2);
+            results.add(ahead.result().token());
+        }
+        assertThat(results).containsExactly("pass", "fail", "pass");
+    }
+
+    @Test
+    @DisplayName("nothing is fetched past a matching ip4 or an all: those terms are never evaluated")
+    void stopsAtLocalMatch() {
+        InMemoryZone zone = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 ip4:192.0.2.0/24 include:a.example.com include:b.example.com -all")
+            .txt("a.example.com", "v=spf1 -all").txt("b.example.com", "v=spf1 -all").build();
+        DelayedDns dns = new DelayedDns(zone, 1);
+        CheckOutcome outcome = checker(dns, true)
+            .checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.9"), "a@example.com", "h.example.org"));
+        assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
+        assertThat(dns.queries.get()).as("only example.com's TXT").isEqualTo(1);
+    }
+}
