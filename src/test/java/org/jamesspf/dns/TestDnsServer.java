@@ -110,6 +110,14 @@ public final class TestDnsServer implements AutoCloseable {
             return this;
         }
 
+        /** Every answer (of any name, existing or not) comes after {@code delay}, unless a name has its own. */
+        public Zone delayAll(Duration delay) {
+            this.defaultDelay = delay;
+            return this;
+        }
+
+        private Duration defaultDelay;
+
         public Zone delay(String name, Duration delay) {
             delays.put(name(name), delay);
             return this;
@@ -300,7 +308,7 @@ public final class TestDnsServer implements AutoCloseable {
             forged.addRecord(bogus, Section.ANSWER);
             send.accept(forged.toWire());
         }
-        Duration delay = z.delays.get(question.getName());
+        Duration delay = z.delays.getOrDefault(question.getName(), z.defaultDelay);
         if (delay != null && holding()) {
             byte[] reply = bytes;
             maxPendingDelayed.accumulateAndGet(pendingDelayed.incrementAndGet(), Math::max);
