@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.jamesspf.spf.Limits;
+import org.jamesspf.spf.DomainNames;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.SpfDns;
@@ -98,7 +99,7 @@ final class Linter {
     Report lint(String domain) {
         String d = strip(domain);
         Report report = new Report(d);
-        if (!SpfChecker.isValidDomain(d)) {
+        if (!DomainNames.isValidDomain(d)) {
             report.findings.add(new Finding(Severity.ERROR, d, "not a valid domain name (RFC 7208 4.3)"));
             return report;
         }

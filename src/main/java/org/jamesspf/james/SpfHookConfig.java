@@ -13,6 +13,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.jamesspf.spf.Ascii;
 import org.jamesspf.spf.Limits;
+import org.jamesspf.spf.DomainNames;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.macro.MacroString;
 
@@ -419,7 +420,7 @@ public final class SpfHookConfig {
         List<String> result = new ArrayList<>();
         for (String entry : lowerCase(list(c, key))) {
             String name = entry.startsWith(".") ? entry.substring(1) : entry;
-            if (!SpfChecker.isValidDomain(name)) {
+            if (!DomainNames.isValidDomain(name)) {
                 throw error(key, "'" + entry + "' is not a domain name (use .example.com for subdomains)");
             }
             result.add(entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry);

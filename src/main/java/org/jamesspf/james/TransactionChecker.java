@@ -13,6 +13,7 @@ import org.jamesspf.spf.CheckRequest;
 import org.jamesspf.spf.Identity;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.Reason;
+import org.jamesspf.spf.DomainNames;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ final class TransactionChecker {
      * client sends MAIL FROM. Unless the client is exempt by address or by HELO name.
      */
     void prefetchHelo(SMTPSession session, String helo) {
-        if (!config.checkHelo() || !SpfChecker.isValidDomain(helo)) {
+        if (!config.checkHelo() || !DomainNames.isValidDomain(helo)) {
             return;
         }
         IpAddress ip = clientAddress(session);
@@ -77,7 +78,7 @@ final class TransactionChecker {
         String receiver = receiver(session);
         List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
         // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
-        if (config.checkHelo() && SpfChecker.isValidDomain(helo)) {
+        if (config.checkHelo() && DomainNames.isValidDomain(helo)) {
             tickets.add(scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver)));
         }
         if (config.checkMailFrom()) {

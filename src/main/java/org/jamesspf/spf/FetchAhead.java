@@ -194,8 +194,8 @@ final class FetchAhead {
         if (text.contains("%{p") || text.contains("%{P")) {
             return null; // RFC 7208 7.3: p needs its own PTR lookups, done by the evaluation if it gets there
         }
-        String name = SpfChecker.truncateDomain(spec.expand(new Context(domain)));
-        return SpfChecker.isQueryableName(name) ? name : null;
+        String name = DomainNames.truncateDomain(spec.expand(new Context(domain)));
+        return DomainNames.isQueryableName(name) ? name : null;
     }
 
     /** Macro values of the request for a record of {@code domain}; never asked for p (see above). */
@@ -208,7 +208,7 @@ final class FetchAhead {
 
         @Override
         public String value(char letter) {
-            return SpfChecker.macroValue(request, letter, domain, clock);
+            return Explanations.macroValue(request, letter, domain, clock);
         }
     }
 }

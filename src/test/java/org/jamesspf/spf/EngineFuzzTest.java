@@ -61,8 +61,8 @@ class EngineFuzzTest {
         assertThat(parsed.value().expand(letter -> value)).isEqualTo(expanded);
         // each macro yields at most its value URL-escaped (3 octets per character) or "unknown"
         assertThat(expanded.length()).isLessThanOrEqualTo(text.length() * Math.max(3 * value.length(), 7) + text.length());
-        String name = SpfChecker.truncateDomain(expanded);
-        if (SpfChecker.isQueryableName(name)) {
+        String name = DomainNames.truncateDomain(expanded);
+        if (DomainNames.isQueryableName(name)) {
             assertThat(name.length()).isLessThanOrEqualTo(253);
         }
     }

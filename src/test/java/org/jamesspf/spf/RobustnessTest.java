@@ -72,7 +72,7 @@ class RobustnessTest {
                 }
             }
             IpAddress.parseOrNull(text);
-            SpfChecker.isValidDomain(text);
+            DomainNames.isValidDomain(text);
         }
     }
 

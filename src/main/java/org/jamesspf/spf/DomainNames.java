@@ -1,0 +1,93 @@
+package org.jamesspf.spf;
+
+/**
+ * Domain-name syntax as RFC 7208 uses it, in one place for the engine, the hook, the
+ * configuration and lint: what a valid identity domain is (4.3), what an expanded domain-spec
+ * may be queried as (4.8), and the truncation of long names (4.8).
+ */
+public final class DomainNames {
+    private static final int MAX_DOMAIN_LENGTH = 253;
+    private static final int MAX_LABEL_LENGTH = 63;
+
+    private DomainNames() {
+    }
+
+    /**
+     * RFC 7208 4.3: whether a domain is a valid, multi-label FQDN: labels of 1 to 63 octets,
+     * at most 253 octets in all, visible ASCII, and a top label that is not all digits.
+     */
+    public static boolean isValidDomain(String domain) {
+        int end = domain.endsWith(".") ? domain.length() - 1 : domain.length();
+        if (end == 0 || end > MAX_DOMAIN_LENGTH) {
+            return false;
+        }
+        int labels = 0;
+        int labelStart = 0;
+        boolean topAllDigits = true;
+        for (int i = 0; i <= end; i++) {
+            char c = i < end ? domain.charAt(i) : '.';
+            if (c == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > MAX_LABEL_LENGTH) {
+                    return false;
+                }
+                labels++;
+                labelStart = i + 1;
+                if (i < end) {
+                    topAllDigits = true;
+                }
+            } else if (c <= 0x20 || c >= 0x7F || c == '@' || c == '[' || c == ']') {
+                return false;
+            } else if (c < '0' || c > '9') {
+                topAllDigits = false;
+            }
+        }
+        return labels >= 2 && !topAllDigits;
+    }
+
+    /**
+     * Whether an expanded domain-spec can be queried: labels of 1 to 63 octets. RFC 7208 4.8
+     * checks syntax before expansion, so any octet is allowed in the labels ("%_" gives spaces).
+     */
+    public static boolean isQueryableName(String name) {
+        int end = name.endsWith(".") ? name.length() - 1 : name.length();
+        if (end == 0 || end > MAX_DOMAIN_LENGTH) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || name.charAt(i) == '.') {
+                int len = i - labelStart;
+                if (len == 0 || len > MAX_LABEL_LENGTH) {
+                    return false;
+                }
+                labelStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 7208 4.8: a name longer than 253 octets loses left-hand labels until it fits. */
+    public static String truncateDomain(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        while (n.length() > MAX_DOMAIN_LENGTH) {
+            int dot = n.indexOf('.');
+            if (dot < 0) {
+                return n;
+            }
+            n = n.substring(dot + 1);
+        }
+        return n;
+    }
+
+    /** The name without one trailing dot (absolute form to relative). */
+    public static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    /** Whether {@code name} is {@code domain} or a name under it (both lower case, no trailing dot). */
+    public static boolean isSameOrSubdomain(String name, String domain) {
+        return name.equals(domain) || (name.endsWith(domain) && name.length() > domain.length()
+            && name.charAt(name.length() - domain.length() - 1) == '.');
+    }
+}
