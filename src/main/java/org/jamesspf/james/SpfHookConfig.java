@@ -56,7 +56,7 @@ public final class SpfHookConfig {
      * thread. A check not done by then gets the pending action (default 451) and goes on; the
      * sender's retry is answered from its kept outcome.
      */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(200);
     /** Evaluation threads; each stalled check holds one for up to the time budget (threads are cheap while they wait). */
     public static final int DEFAULT_CHECK_THREADS = 256;
     /** Evaluations one client IP may have running; a normal sender has one or two. */
@@ -65,8 +65,11 @@ public final class SpfHookConfig {
     public static final int DEFAULT_CACHE_SIZE = 10_000;
     /** How long an outcome is reused: about a typical SPF record TTL. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
-    /** How long a timed-out DNS domain answers temperror at once instead of being waited for again. */
-    public static final Duration DEFAULT_DNS_FAILURE_TTL = Duration.ofSeconds(30);
+    /**
+     * How long a timed-out DNS domain answers temperror at once instead of being waited for again:
+     * each stalled registered domain then costs one wait per minute at most.
+     */
+    public static final Duration DEFAULT_DNS_FAILURE_TTL = Duration.ofSeconds(60);
 
     private static final String ROOT = "<handler>";
     private static final List<String> ACTIONS = List.of("accept", "reject", "defer");

@@ -60,7 +60,27 @@ final class Evaluation {
     boolean budgetExceeded;
     String currentDomain;
 
-    final FetchAhead ahead;
+    /**
+     * Created the first time the evaluation would wait for DNS: answers that are there at once (an
+     * in-memory zone, a resolver's cache) gain nothing from fetching ahead, so they pay nothing.
+     */
+    private FetchAhead ahead;
+    private final boolean fetchAhead;
+    /** The records being evaluated, innermost first, with the index of the term in hand. */
+    private Frame frames;
+
+    private static final class Frame {
+        final SpfRecord record;
+        final String domain;
+        final Frame outer;
+        int index = -1;
+
+        Frame(SpfRecord record, String domain, Frame outer) {
+            this.record = record;
+            this.domain = domain;
+            this.outer = outer;
+        }
+    }
     private final SpfDns dns;
     private final Limits limits;
     private final boolean tracing;
@@ -74,12 +94,17 @@ final class Evaluation {
         this.tracing = checker.tracing();
         this.request = request;
         this.deadline = deadline;
-        this.ahead = checker.fetchAhead() ? new FetchAhead(dns, checker.clock(), request, checker::parse, limits.dnsTerms()) : null;
+        this.fetchAhead = checker.fetchAhead();
         this.explanations = new Explanations(this, checker.defaultExplanationString(), checker.clock());
         this.trace = tracing ? new ArrayList<>(16) : List.of();
         this.currentDomain = request.domain();
     }
 
+    boolean tracing() {
+        return tracing;
+    }
+
+    /** Appends a trace event; callers whose arguments cost anything to build check {@link #tracing()} first. */
     void trace(TraceEvent.Type type, String subject, Object detail) {
         if (!tracing) {
             return;
@@ -122,12 +147,16 @@ final class Evaluation {
         switch (answer.kind()) {
             case TEMPFAIL:
                 // RFC 7208 4.4: a DNS error other than "no such name" gives temperror.
-                trace(TraceEvent.Type.RECORD, domain, "temperror: " + answer.detail());
+                if (tracing) {
+                    trace(TraceEvent.Type.RECORD, domain, "temperror: " + answer.detail());
+                }
                 return Step.of(SpfResult.TEMPERROR, Reason.DNS_TEMPFAIL, "", "DNS failure looking up the TXT records of " + domain);
             case NXDOMAIN:
             case NODATA:
                 // RFC 7208 4.3, 4.4: no such name or no TXT records: none.
-                trace(TraceEvent.Type.RECORD, domain, "none: " + answer.kind());
+                if (tracing) {
+                    trace(TraceEvent.Type.RECORD, domain, "none: " + answer.kind());
+                }
                 return Step.of(SpfResult.NONE, Reason.NO_RECORD, "", domain + " has no SPF record");
             case RECORDS:
                 break;
@@ -153,7 +182,9 @@ final class Evaluation {
         ParseResult parse = checker.parse(recordText);
         if (!parse.isValid()) {
             // RFC 7208 4.6: a syntax error anywhere in the record is permerror.
-            trace(TraceEvent.Type.RESULT, domain, "permerror: " + parse.message());
+            if (tracing) {
+                trace(TraceEvent.Type.RESULT, domain, "permerror: " + parse.message());
+            }
             return Step.of(SpfResult.PERMERROR, Reason.SYNTAX, parse.term(),
                 "syntax error in the record of " + domain + " at '" + parse.term() + "': " + parse.message());
         }
@@ -165,11 +196,36 @@ final class Evaluation {
     }
 
     private Step evaluateRecord(String domain, SpfRecord record, boolean explain) {
-        if (ahead != null) {
-            ahead.ahead(record, domain);
+        Frame frame = fetchAhead ? new Frame(record, domain, frames) : null;
+        if (frame != null) {
+            frames = frame;
+            if (ahead != null) {
+                ahead.ahead(record, domain, 0);
+            }
         }
+        try {
+            return evaluateTerms(domain, record, explain, frame);
+        } finally {
+            if (frame != null) {
+                frames = frame.outer;
+            }
+        }
+    }
+
+    /** The first time a lookup is not answered at once: fetch ahead from every record in hand, past its current term. */
+    private void startFetchingAhead() {
+        ahead = new FetchAhead(dns, checker.clock(), request, checker::parse, limits.dnsTerms() - lookups);
+        for (Frame f = frames; f != null; f = f.outer) {
+            ahead.ahead(f.record, f.domain, f.index + 1);
+        }
+    }
+
+    private Step evaluateTerms(String domain, SpfRecord record, boolean explain, Frame frame) {
         // RFC 7208 4.6.2: mechanisms are evaluated in order; the first match decides.
         for (Mechanism mechanism : record.mechanisms()) {
+            if (frame != null) {
+                frame.index++;
+            }
             trace(TraceEvent.Type.TERM, mechanism.text(), null);
             if (mechanism.kind().queriesDns() && ++lookups > limits.dnsTerms()) {
                 // RFC 7208 4.6.4: at most 10 terms that cause DNS queries.
@@ -186,7 +242,9 @@ final class Evaluation {
                 continue;
             }
             if (match != MATCH) {
-                trace(TraceEvent.Type.RESULT, domain, match.result.token() + ": " + match.problem);
+                if (tracing) {
+                    trace(TraceEvent.Type.RESULT, domain, match.result.token() + ": " + match.problem);
+                }
                 return match.withTerm(match.term.isEmpty() || mechanism.kind() == Mechanism.Kind.INCLUDE ? mechanism.text() : match.term);
             }
             SpfResult result = mechanism.qualifier().result();
@@ -273,7 +331,9 @@ final class Evaluation {
             return invalidTarget(m, target);
         }
         DnsAnswer<String> answer = await(ahead != null ? ahead.mx(target) : dns.mx(target));
-        trace(TraceEvent.Type.LOOKUP, target + " MX", answer);
+        if (tracing) {
+            trace(TraceEvent.Type.LOOKUP, target + " MX", answer);
+        }
         if (answer.kind() == DnsAnswer.Kind.TEMPFAIL) {
             return tempError(m, target);
         }
@@ -389,7 +449,9 @@ final class Evaluation {
             return invalidTarget(m, target);
         }
         DnsAnswer<IpAddress> answer = await(ahead != null ? ahead.a(target) : dns.a(target));
-        trace(TraceEvent.Type.LOOKUP, target + " A", answer);
+        if (tracing) {
+            trace(TraceEvent.Type.LOOKUP, target + " A", answer);
+        }
         if (answer.kind() == DnsAnswer.Kind.TEMPFAIL) {
             return tempError(m, target);
         }
@@ -485,6 +547,9 @@ final class Evaluation {
     /** Waits for a DNS answer within the check's time budget (RFC 7208 4.6.4). */
     <T> DnsAnswer<T> await(CompletionStage<DnsAnswer<T>> stage) {
         CompletableFuture<DnsAnswer<T>> future = stage.toCompletableFuture();
+        if (fetchAhead && ahead == null && !future.isDone()) {
+            startFetchingAhead();
+        }
         long remaining = deadline - System.nanoTime();
         if (budgetExceeded || (remaining <= 0 && !future.isDone())) {
             budgetExceeded = true;

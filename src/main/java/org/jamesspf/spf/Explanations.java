@@ -39,7 +39,9 @@ final class Explanations implements MacroContext {
                     if (text.isValid()) {
                         return expandExplanation(text.value());
                     }
-                    evaluation.trace(TraceEvent.Type.EXPLANATION, target, "invalid explanation: " + text.error());
+                    if (evaluation.tracing()) {
+                        evaluation.trace(TraceEvent.Type.EXPLANATION, target, "invalid explanation: " + text.error());
+                    }
                 }
             } else {
                 evaluation.trace(TraceEvent.Type.EXPLANATION, target, "not a valid domain name");
@@ -67,7 +69,9 @@ final class Explanations implements MacroContext {
         }
         String found = "unknown";
         DnsAnswer<String> names = evaluation.await(evaluation.ptr());
-        evaluation.trace(TraceEvent.Type.LOOKUP, evaluation.request.ip().reverseName(), names);
+        if (evaluation.tracing()) {
+            evaluation.trace(TraceEvent.Type.LOOKUP, evaluation.request.ip().reverseName(), names);
+        }
         if (names.kind() == DnsAnswer.Kind.RECORDS) {
             List<String> candidates = new ArrayList<>();
             List<String> records = names.records();

@@ -21,7 +21,8 @@ import org.jamesspf.spf.record.SpfRecordParser;
  * the next, so a check costs (lookups) x RTT although most lookups do not depend on each other.
  * When a record is in hand, this starts the lookups its terms name, before the evaluation reaches
  * them; when an included record arrives, its terms' lookups start too, and an MX answer starts its
- * hosts' address lookups. The evaluation then takes every answer from here.
+ * hosts' address lookups. The evaluation then takes every answer from here. It is created only
+ * when the evaluation first has to wait for an answer, and then starts with the records in hand.
  *
  * <p>What is fetched never changes the result: RFC 7208 4.6.4's counters (DNS terms, void lookups)
  * are counted by the evaluation when it evaluates a term, never here, and it evaluates in order as
@@ -73,7 +74,8 @@ final class FetchAhead {
     /** One lookup per type and name per check; the first asker sends it, later ones share its answer. */
     @SuppressWarnings("unchecked")
     private <T> CompletionStage<DnsAnswer<T>> memo(String type, String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
-        String key = type + Ascii.toLowerCase(name);
+        // "host." (an MX or PTR answer) and "host" are one name: one lookup
+        String key = type + Ascii.toLowerCase(DomainNames.stripDot(name));
         CompletableFuture<?> existing = answers.get(key);
         if (existing != null) {
             return (CompletionStage<DnsAnswer<T>>) existing;
@@ -101,10 +103,15 @@ final class FetchAhead {
         return created;
     }
 
-    /** Starts the lookups that {@code record} (of {@code domain}) names, as described above. */
-    void ahead(SpfRecord record, String domain) {
-        boolean allLocal = true;
-        for (Mechanism m : record.mechanisms()) {
+    /**
+     * Starts the lookups that {@code record} (of {@code domain}) names from its term {@code from}
+     * on, as described above (the terms before it are evaluated or in hand).
+     */
+    void ahead(SpfRecord record, String domain, int from) {
+        boolean allLocal = from == 0;
+        List<Mechanism> mechanisms = record.mechanisms();
+        for (int i = from; i < mechanisms.size(); i++) {
+            Mechanism m = mechanisms.get(i);
             switch (m.kind()) {
                 case ALL:
                     return;
@@ -137,7 +144,7 @@ final class FetchAhead {
                         List<String> hosts = answer.records();
                         if (answer.kind() == DnsAnswer.Kind.RECORDS && hosts.size() <= Limits.MAX_NAMES_PER_TERM) {
                             for (String host : hosts) {
-                                addresses(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
+                                addresses(host);
                             }
                         }
                     });
@@ -179,7 +186,7 @@ final class FetchAhead {
             if (found != null) {
                 ParseResult parsed = parser.apply(found);
                 if (parsed.isValid()) {
-                    ahead(parsed.record(), domain);
+                    ahead(parsed.record(), domain, 0);
                 }
             }
         });

@@ -45,6 +45,28 @@ public final class SmtpClient implements AutoCloseable {
         return readReply();
     }
 
+    /**
+     * MAIL FROM and RCPT TO, tried again (after RSET) while the reply is the plugin's pending
+     * deferral ("still in progress"), as a sending MTA retries: at most {@code patience}. Returns RCPT's reply.
+     */
+    public String mailAndRcpt(String sender, String rcpt, java.time.Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            command("MAIL FROM:<" + sender + ">");
+            String reply = command("RCPT TO:<" + rcpt + ">");
+            if (!reply.contains("still in progress") || System.nanoTime() > deadline) {
+                return reply;
+            }
+            command("RSET");
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return reply;
+            }
+        }
+    }
+
     /** Sends DATA, the message and the final dot; returns the reply to the end of data (or to DATA if refused). */
     public String data(String message) throws IOException {
         String reply = command("DATA");

@@ -71,14 +71,19 @@ public final class StallBenchmark {
         }
         List<Row> rows = new ArrayList<>();
         try (TestDnsServer dns = TestDnsServer.start(zone)) {
+            // James's own DNS (reverse lookups for Received headers and the like) answered by the test server too
+            org.jamesspf.dns.james.TestDnsJavaService jamesDns = org.jamesspf.dns.james.TestDnsJavaService.start(
+                new java.net.InetSocketAddress("127.0.0.1", dns.port()), Duration.ofSeconds(1));
+            com.google.inject.Module dnsBinding = binder -> binder.bind(org.apache.james.dnsservice.api.DNSService.class)
+                .toInstance(jamesDns);
             Path without = Files.createTempDirectory("stall-bench-plain");
-            try (JamesTestServer james = JamesTestServer.start(without, "")) {
+            try (JamesTestServer james = JamesTestServer.start(without, "", dnsBinding)) {
                 rows.add(run(james, "no plugin", 0, "shared"));
             }
             Path with = Files.createTempDirectory("stall-bench-spf");
             // The shipped defaults (james-conf/smtpserver.xml) but for the DNS servers.
             try (JamesTestServer james = JamesTestServer.start(with, "<handler class=\"org.jamesspf.james.SpfHook\">"
-                + "<dns><servers><server>" + dns.address() + "</server></servers></dns></handler>")) {
+                + "<dns><servers><server>" + dns.address() + "</server></servers></dns></handler>", dnsBinding)) {
                 rows.add(run(james, "plugin", 0, "shared"));
                 for (String shape : SHAPES) {
                     for (int stalled : STALLED) {
@@ -217,7 +222,8 @@ public final class StallBenchmark {
                     }
                     replies.incrementAndGet();
                     smtp.command("RSET");
-                    Thread.sleep(200);
+                    // a client that retries at once, again and again (real MTAs wait minutes)
+                    Thread.sleep(1000);
                 }
             } catch (Exception e) {
                 if (!stop.get()) {
