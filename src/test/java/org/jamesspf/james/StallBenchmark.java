@@ -98,6 +98,8 @@ public final class StallBenchmark {
                         }
                     }
                 }
+                // the no-stall row again, now that the JIT has seen everything: the fairer baseline
+                rows.add(run(james, "plugin, again", 0, "shared"));
             }
         }
         print(rows);
@@ -141,7 +143,7 @@ public final class StallBenchmark {
 
     /** Legitimate traffic, unmeasured, until the JIT has compiled James's and the plugin's hot paths. */
     private static void warmUp(JamesTestServer james) throws Exception {
-        int seconds = SECONDS;
+        int seconds = 2 * SECONDS;
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newCachedThreadPool();
         List<Future<List<long[]>>> clients = new ArrayList<>();
@@ -291,7 +293,8 @@ public final class StallBenchmark {
     }
 
     private static void print(List<Row> rows) {
-        double base = rows.get(1).perSecond();
+        // the better of the two no-stall rows is the baseline: the earlier one may still be warming up
+        double base = Math.max(rows.get(1).perSecond(), rows.get(rows.size() - 1).perSecond());
         System.out.println();
         System.out.println("| James | stalled | legit sessions/s | vs no stall | session p50 | session p99 | MAIL p50 | MAIL p99 | RCPT p50 | RCPT p99 | stalled 4xx |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");

@@ -68,7 +68,8 @@ class EngineFuzzTest {
     }
 
     /**
-     * The whole check over fuzzed zone data and inputs: one of the seven results, the same twice,
+     * The whole check over fuzzed zone data and inputs: one of the seven results; the same again
+     * with fetch-ahead over DNS that answers later (result, reason, term, explanation, counters);
      * counters within the RFC 7208 4.6.4 limits, every queried name at most 253 octets, DNS
      * queries bounded.
      */
@@ -82,9 +83,14 @@ class EngineFuzzTest {
         CheckRequest request = data.consumeBoolean() ? CheckRequest.mailFrom(ip, sender, helo) : CheckRequest.helo(ip, helo);
         CountingDns dns = new CountingDns(zone);
         SpfChecker checker = SpfChecker.builder(dns).clock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC))
-            .build();
+            .fetchAhead(false).build();
         CheckOutcome outcome = checker.checkHost(request);
-        CheckOutcome again = checker.checkHost(request);
+        // the same zone answering later, on another thread: fetch-ahead starts, and must change nothing
+        SpfChecker ahead = SpfChecker.builder(new CountingDns(zone, ASYNC))
+            .clock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC)).fetchAhead(true).build();
+        CheckOutcome again = ahead.checkHost(request);
+        assertThat(again.dnsLookups()).isEqualTo(outcome.dnsLookups());
+        assertThat(again.voidLookups()).isEqualTo(outcome.voidLookups());
         assertThat(outcome.result()).isIn((Object[]) SpfResult.values());
         assertThat(again.result()).isEqualTo(outcome.result());
         assertThat(again.reason()).isEqualTo(outcome.reason());
@@ -155,43 +161,60 @@ class EngineFuzzTest {
         return zone.build();
     }
 
-    /** Answers from a zone and records every queried name. */
+    /** Completes answers on another thread, so that they are not there at once. */
+    private static final java.util.concurrent.Executor ASYNC = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "fuzz-async-dns");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Answers from a zone (at once, or on {@code async}) and records every queried name. */
     static final class CountingDns implements SpfDns {
         final InMemoryZone zone;
+        final java.util.concurrent.Executor async;
         final List<String> queries = java.util.Collections.synchronizedList(new ArrayList<>());
 
         CountingDns(InMemoryZone zone) {
+            this(zone, null);
+        }
+
+        CountingDns(InMemoryZone zone, java.util.concurrent.Executor async) {
             this.zone = zone;
+            this.async = async;
+        }
+
+        private <T> CompletionStage<DnsAnswer<T>> later(CompletionStage<DnsAnswer<T>> answer) {
+            return async == null ? answer : answer.thenApplyAsync(a -> a, async);
         }
 
         @Override
         public CompletionStage<DnsAnswer<String>> txt(String name) {
             queries.add(name);
-            return zone.txt(name);
+            return later(zone.txt(name));
         }
 
         @Override
         public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
             queries.add(name);
-            return zone.a(name);
+            return later(zone.a(name));
         }
 
         @Override
         public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
             queries.add(name);
-            return zone.aaaa(name);
+            return later(zone.aaaa(name));
         }
 
         @Override
         public CompletionStage<DnsAnswer<String>> mx(String name) {
             queries.add(name);
-            return zone.mx(name);
+            return later(zone.mx(name));
         }
 
         @Override
         public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
             queries.add(address.reverseName());
-            return zone.ptr(address);
+            return later(zone.ptr(address));
         }
     }
 }
