@@ -121,7 +121,11 @@ public final class DemoServer implements AutoCloseable {
                     List<Path> streams = files.filter(f -> f.toString().endsWith(".FileStreamStore"))
                         .sorted(Comparator.comparingLong(f -> f.toFile().lastModified())).collect(Collectors.toList());
                     if (!streams.isEmpty()) {
-                        return Files.readString(streams.get(streams.size() - 1), StandardCharsets.ISO_8859_1);
+                        String raw = Files.readString(streams.get(streams.size() - 1), StandardCharsets.ISO_8859_1);
+                        // James may still be writing it (a busy machine): wait for the whole header block
+                        if (raw.contains("\r\n\r\n")) {
+                            return raw;
+                        }
                     }
                 }
             }
