@@ -78,6 +78,11 @@ public final class HeaderRenderer {
      * with one resinfo per outcome; {@code none} when there are none.
      */
     public static String authenticationResults(String authservId, List<CheckOutcome> outcomes) {
+        return authenticationResults(authservId, outcomes, "");
+    }
+
+    /** As above, with {@code trailingComment} (when not empty) as a comment after the last resinfo (RFC 8601 2.2 CFWS). */
+    public static String authenticationResults(String authservId, List<CheckOutcome> outcomes, String trailingComment) {
         List<String> resinfos = new ArrayList<>();
         for (CheckOutcome outcome : outcomes) {
             StringBuilder r = new StringBuilder("spf=").append(outcome.result().token())
@@ -93,6 +98,10 @@ public final class HeaderRenderer {
         StringBuilder line = new StringBuilder(AUTHENTICATION_RESULTS).append(": ").append(tokenValue(authservId));
         if (resinfos.isEmpty()) {
             return line.append("; none").toString();
+        }
+        if (!trailingComment.isEmpty()) {
+            int last = resinfos.size() - 1;
+            resinfos.set(last, resinfos.get(last) + " (" + commentText(trailingComment) + ")");
         }
         line.append(';');
         return fold(line, resinfos, ";");

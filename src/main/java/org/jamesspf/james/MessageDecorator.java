@@ -26,12 +26,14 @@ final class MessageDecorator {
     private MessageDecorator() {
     }
 
-    static void decorate(Mail mail, Verdict verdict, SpfHookConfig config, String receiver) {
+    static void decorate(Mail mail, Verdict verdict, SpfHookConfig config, String receiver, java.util.Optional<String> wouldHave) {
         setAttributes(mail, verdict);
+        wouldHave.ifPresent(reply -> set(mail, SpfAttachments.WOULD_HAVE_ATTRIBUTE, reply));
         List<String> lines = new ArrayList<>();
         // No outcome (skipped, or a fault before any request could be read): nothing to report.
         if (config.authenticationResultsHeader() && !verdict.outcomes().isEmpty()) {
-            lines.add(HeaderRenderer.authenticationResults(receiver, verdict.outcomes()));
+            String comment = config.dryRunComment() ? wouldHave.map(r -> "dry-run: would have refused: " + r).orElse("") : "";
+            lines.add(HeaderRenderer.authenticationResults(receiver, verdict.outcomes(), comment));
         }
         if (config.receivedSpfHeader()) {
             List<CheckOutcome> outcomes = new ArrayList<>(verdict.outcomes());

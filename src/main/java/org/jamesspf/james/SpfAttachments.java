@@ -12,10 +12,16 @@ public final class SpfAttachments {
     static final ProtocolSession.AttachmentKey<TransactionChecker.Pending> PENDING =
         ProtocolSession.AttachmentKey.of("org.jamesspf.spf.pending", TransactionChecker.Pending.class);
 
+    /** In dry-run, the reply the transaction would have been refused with (the first one). */
+    static final ProtocolSession.AttachmentKey<String> WOULD_HAVE =
+        ProtocolSession.AttachmentKey.of("org.jamesspf.spf.wouldHave", String.class);
+
     /** Mail attribute prefix; per identity: {@code org.jamesspf.spf.mailfrom.result} etc. */
     public static final String ATTRIBUTE_PREFIX = "org.jamesspf.spf.";
     /** Set (to the reason) when the checks were skipped for this mail. */
     public static final String SKIPPED_ATTRIBUTE = ATTRIBUTE_PREFIX + "skipped";
+    /** In dry-run, set (to the reply, e.g. "550 5.7.23 SPF fail: ...") when the mail would have been refused. */
+    public static final String WOULD_HAVE_ATTRIBUTE = ATTRIBUTE_PREFIX + "dryrun.wouldHaveRefused";
 
     private SpfAttachments() {
     }

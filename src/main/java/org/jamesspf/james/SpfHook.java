@@ -118,10 +118,10 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             session.removeAttachment(SpfAttachments.VERDICT, State.Transaction);
             session.setAttachment(SpfAttachments.PENDING, r.transactions.begin(session, sender), State.Transaction);
             if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
-                return refusal(verdict(r, session));
+                return enforce(r, session, verdict(r, session));
             }
             return HookResult.DECLINED;
-        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL ? refusal(fault) : HookResult.DECLINED);
+        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL ? enforce(r, session, fault) : HookResult.DECLINED);
     }
 
     @Override
@@ -134,7 +134,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
             return HookResult.DECLINED;
         }
-        return guarded(session, sender, () -> refusal(verdict(r, session)), SpfHook::refusal);
+        return guarded(session, sender, () -> enforce(r, session, verdict(r, session)), fault -> enforce(r, session, fault));
     }
 
     @Override
@@ -148,15 +148,23 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         return guarded(session, sender, () -> {
             Verdict v = verdict(r, session);
             if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
-                return refusal(v);
+                HookResult refused = enforce(r, session, v);
+                if (refused != HookResult.DECLINED) {
+                    return refused;
+                }
             }
-            MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session));
+            MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session),
+                session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
             return HookResult.DECLINED;
         }, fault -> {
             if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
-                return refusal(fault);
+                HookResult refused = enforce(r, session, fault);
+                if (refused != HookResult.DECLINED) {
+                    return refused;
+                }
             }
-            MessageDecorator.decorate(mail, fault, r.config, r.transactions.receiver(session));
+            MessageDecorator.decorate(mail, fault, r.config, r.transactions.receiver(session),
+                session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
             return HookResult.DECLINED;
         });
     }
@@ -193,6 +201,27 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             session.setAttachment(SpfAttachments.VERDICT, fault, State.Transaction);
             return onFault.apply(fault);
         }
+    }
+
+    /**
+     * The reply for {@code verdict} at an enforcement point; in dry-run none (DECLINED), and the
+     * first refusal of the transaction is remembered and logged at INFO with the reply it would have been.
+     */
+    private static HookResult enforce(Runtime r, SMTPSession session, Verdict verdict) {
+        HookResult result = refusal(verdict);
+        if (!r.config.dryRun() || result == HookResult.DECLINED) {
+            return result;
+        }
+        if (session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction).isEmpty()) {
+            String reply = result.getSmtpRetCode() + " " + result.getSmtpDescription();
+            session.setAttachment(SpfAttachments.WOULD_HAVE, reply, State.Transaction);
+            verdict.deciding().ifPresentOrElse(o -> LOGGER.info(
+                    "SPF dry-run: would have refused ip={} helo={} sender={} identity={} result={} action={} reply={}",
+                    o.request().ip(), Sanitizer.log(o.request().helo()), Sanitizer.log(o.request().sender()),
+                    o.request().identity().token(), o.result().token(), verdict.action().token(), reply),
+                () -> LOGGER.info("SPF dry-run: would have refused action={} reply={}", verdict.action().token(), reply));
+        }
+        return HookResult.DECLINED;
     }
 
     /** The SMTP reply for a refusing verdict; DECLINED otherwise. */

@@ -93,6 +93,8 @@ public final class SpfHookConfig {
     private final Limits limits;
     private final String defaultExplanation;
     private final Checks checks;
+    private final boolean dryRun;
+    private final boolean dryRunComment;
 
     /** The {@code <checks>} settings: how evaluations run off the I/O threads. */
     public static final class Checks {
@@ -183,6 +185,8 @@ public final class SpfHookConfig {
         this.limits = b.limits;
         this.defaultExplanation = b.defaultExplanation;
         this.checks = b.checks;
+        this.dryRun = b.dryRun;
+        this.dryRunComment = b.dryRunComment;
     }
 
     /** The defaults, as documented in README and james-conf/smtpserver.xml. */
@@ -213,6 +217,8 @@ public final class SpfHookConfig {
         b.actions = ActionPolicy.from(config);
         b.receivedSpfHeader = bool(config, "headers.receivedSpf", b.receivedSpfHeader);
         b.authenticationResultsHeader = bool(config, "headers.authenticationResults", b.authenticationResultsHeader);
+        b.dryRun = bool(config, "dryRun", b.dryRun);
+        b.dryRunComment = bool(config, "headers.dryRunComment", b.dryRunComment);
         String authserv = string(config, "headers.authservId", "");
         if (!authserv.isEmpty()) {
             if (!HeaderRenderer.isToken(authserv)) {
@@ -261,13 +267,13 @@ public final class SpfHookConfig {
     /** The elements each element may hold, by path ("" is the handler). */
     private static final Map<String, Set<String>> ELEMENTS = Map.of(
         "", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
-            "defaultExplanation", "checks"),
+            "defaultExplanation", "checks", "dryRun"),
         "checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds"),
         "skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"),
         "actions", Set.of("helo", "mailfrom", "pending"),
         "actions.helo", RESULTS,
         "actions.mailfrom", RESULTS,
-        "headers", Set.of("receivedSpf", "authenticationResults", "authservId"),
+        "headers", Set.of("receivedSpf", "authenticationResults", "authservId", "dryRunComment"),
         "dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups"),
         "dns.servers", Set.of("server"));
 
@@ -521,6 +527,16 @@ public final class SpfHookConfig {
         return checks;
     }
 
+    /** Roll-out mode: checks, headers and attributes as configured, but no refusal; what would have been refused is logged. */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    /** In dry-run, whether Authentication-Results carries a comment with the reply that would have been sent. */
+    public boolean dryRunComment() {
+        return dryRunComment;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof SpfHookConfig)) {
@@ -534,7 +550,8 @@ public final class SpfHookConfig {
             && actions.equals(c.actions) && receivedSpfHeader == c.receivedSpfHeader
             && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
             && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout)
-            && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation) && checks.equals(c.checks);
+            && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation) && checks.equals(c.checks)
+            && dryRun == c.dryRun && dryRunComment == c.dryRunComment;
     }
 
     @Override
@@ -546,7 +563,8 @@ public final class SpfHookConfig {
     public String toString() {
         return "SpfHookConfig{helo=" + checkHelo + ", mailfrom=" + checkMailFrom + ", enforceAt=" + enforceAt
             + ", exempt=" + exemptRecipients + ", trusted=[" + trustedNetworks + "], actions=" + actions
-            + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + ", checks=" + checks + "}";
+            + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + ", checks=" + checks
+            + (dryRun ? ", DRY RUN" : "") + "}";
     }
 
     private static final class Builder {
@@ -562,6 +580,8 @@ public final class SpfHookConfig {
         ActionPolicy actions = ActionPolicy.defaults();
         boolean receivedSpfHeader = true;
         boolean authenticationResultsHeader = true;
+        boolean dryRun = false;
+        boolean dryRunComment = true;
         Optional<String> authservId = Optional.empty();
         Resolver resolver = Resolver.AUTO;
         List<String> dnsServers = List.of();

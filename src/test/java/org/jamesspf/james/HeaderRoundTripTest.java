@@ -91,6 +91,18 @@ class HeaderRoundTripTest {
     }
 
     @Test
+    @DisplayName("the dry-run comment after the last resinfo cannot add a result, whatever the reply text holds")
+    void dryRunComment() {
+        CheckOutcome outcome = CheckOutcome.of(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h.example"),
+            SpfResult.FAIL, Reason.MATCHED, "");
+        for (String reply : List.of("550 5.7.23 SPF fail: x", "550 x); dkim=pass (y", "550 \\) ; spf=pass smtp.helo=a.example (",
+            "550 a\r\nX-Injected: yes")) {
+            String header = HeaderRenderer.authenticationResults(RECEIVER, List.of(outcome), "dry-run: would have refused: " + reply);
+            assertThat(HeaderGrammar.authenticationResults(header).resinfos).as(header).containsExactly(intendedResinfo(outcome));
+        }
+    }
+
+    @Test
     @DisplayName("the configured authserv-id is a token or a quoted-string")
     void authservIds() {
         CheckOutcome outcome = CheckOutcome.of(CheckRequest.helo(IpAddress.parse("192.0.2.1"), "h.example"),

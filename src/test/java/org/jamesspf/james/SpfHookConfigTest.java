@@ -163,4 +163,16 @@ class SpfHookConfigTest {
         assertThat(SpfHookConfig.defaults().actions().pending().code()).isEqualTo("451");
         assertThat(SpfHookConfig.defaults().checks().maxWait()).isEqualTo(SpfHookConfig.DEFAULT_MAX_WAIT);
     }
+
+    @Test
+    @DisplayName("<dryRun> and <headers><dryRunComment>: read, off and on by default, bad values named")
+    void dryRunOptions() throws Exception {
+        assertThat(SpfHookConfig.defaults().dryRun()).isFalse();
+        assertThat(SpfHookConfig.defaults().dryRunComment()).isTrue();
+        SpfHookConfig config = parse("<dryRun>true</dryRun><headers><dryRunComment>false</dryRunComment></headers>");
+        assertThat(config.dryRun()).isTrue();
+        assertThat(config.dryRunComment()).isFalse();
+        assertThatThrownBy(() -> parse("<dryRun>maybe</dryRun>")).isInstanceOf(ConfigurationException.class)
+            .hasMessageStartingWith("<dryRun>: ");
+    }
 }

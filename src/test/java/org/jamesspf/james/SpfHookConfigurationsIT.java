@@ -45,6 +45,42 @@ class SpfHookConfigurationsIT {
     }
 
     @Test
+    @DisplayName("dry-run: nothing refused; an INFO line, a mail attribute and a header comment say what would have been")
+    void dryRun(@TempDir Path dir) throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SpfHook.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<dryRun>true</dryRun>"));
+             SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+            smtp.command("EHLO helo.pass.test");
+            assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("250");
+            assertThat(smtp.command("RCPT TO:<carol@receiver.test>")).startsWith("250");
+            assertThat(smtp.data(SpfHookIT.message("dry-1"))).startsWith("250");
+            String reply = "550 5.7.23 SPF fail: 192.0.2.10 is not one of fail.test's designated mail servers";
+            Mail mail = james.delivered("dry-1");
+            assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE)).get().getValue().value()).isEqualTo(reply);
+            String header = SpfHookIT.headerLines(mail).get(0);
+            assertThat(header).startsWith("Authentication-Results:").contains("(dry-run: would have refused: " + reply + ")");
+            HeaderGrammar.AuthResults parsed = HeaderGrammar.authenticationResults(header);
+            assertThat(parsed.resinfos).extracting(r -> r.result).containsExactly("pass", "fail");
+            assertThat(log.list).filteredOn(e -> e.getFormattedMessage().startsWith("SPF dry-run: would have refused"))
+                .hasSize(1).first().extracting(e -> e.getFormattedMessage()).asString()
+                .contains("ip=192.0.2.10").contains("identity=mailfrom").contains("result=fail").contains("reply=" + reply);
+            // a passing transaction on the same connection: no attribute, no comment
+            smtp.command("MAIL FROM:<alice@pass.test>");
+            smtp.command("RCPT TO:<bob@receiver.test>");
+            assertThat(smtp.data(SpfHookIT.message("dry-2"))).startsWith("250");
+            Mail passed = james.delivered("dry-2");
+            assertThat(passed.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE))).isEmpty();
+            assertThat(SpfHookIT.headerLines(passed).get(0)).doesNotContain("dry-run");
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
     @DisplayName("enforceAt=mail: the refusal is the reply to MAIL FROM")
     void enforceAtMail(@TempDir Path dir) throws Exception {
         try (JamesTestServer james = JamesTestServer.start(dir, handler("<enforceAt>mail</enforceAt>"));
