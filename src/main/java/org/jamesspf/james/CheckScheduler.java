@@ -81,6 +81,7 @@ final class CheckScheduler implements AutoCloseable {
     }
 
     private final SpfChecker checker;
+    private final SpfMetrics metrics;
     private final SpfHookConfig.Checks limits;
     private final Consumer<CheckOutcome> onEvaluated;
     private final LongSupplier nanoTime;
@@ -94,8 +95,10 @@ final class CheckScheduler implements AutoCloseable {
     /**
      * @param onEvaluated called with each fresh outcome on the evaluating thread (the INFO line)
      */
-    CheckScheduler(SpfChecker checker, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated, LongSupplier nanoTime) {
+    CheckScheduler(SpfChecker checker, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated, LongSupplier nanoTime,
+                   SpfMetrics metrics) {
         this.checker = Objects.requireNonNull(checker, "checker");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.onEvaluated = Objects.requireNonNull(onEvaluated, "onEvaluated");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -146,19 +149,25 @@ final class CheckScheduler implements AutoCloseable {
     }
 
     private void evaluate(CheckRequest request, Evaluation evaluation, AtomicInteger perClient) {
+        CheckOutcome outcome = null;
+        RuntimeException failure = null;
         try {
-            CheckOutcome outcome = checker.checkHost(request);
+            org.apache.james.metrics.api.TimeMetric timer = metrics.checkTimer();
+            outcome = checker.checkHost(request);
+            timer.stopAndPublish();
+            metrics.evaluated(outcome);
             long elapsed = nanoTime.getAsLong() - evaluation.started;
             Duration ttl = ttl(outcome, elapsed);
             if (!ttl.isZero()) {
                 cache.put(request, outcome, ttl.toNanos());
             }
             onEvaluated.accept(outcome);
-            evaluation.future.complete(outcome);
         } catch (RuntimeException e) {
-            // Handed to the waiting hook, whose one catch treats it as temperror.
-            evaluation.future.completeExceptionally(e);
+            // Handed to the waiting hook below, whose one catch treats it as temperror.
+            failure = e;
         } finally {
+            // No longer joinable before anyone sees it done: a start after this point finds the kept
+            // outcome, or (a quick temperror, never kept) evaluates afresh.
             inFlight.remove(request, evaluation);
             release(request.ip(), perClient);
             synchronized (evaluation) {
@@ -170,6 +179,11 @@ final class CheckScheduler implements AutoCloseable {
                     }
                 }
             }
+        }
+        if (failure != null) {
+            evaluation.future.completeExceptionally(failure);
+        } else {
+            evaluation.future.complete(outcome);
         }
     }
 

@@ -11,6 +11,7 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
@@ -38,6 +39,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
 
     private final DNSService dnsService;
+    private final MetricFactory metricFactory;
     private volatile Runtime runtime;
 
     /** Configuration and what is built from it in {@link #init}. */
@@ -60,8 +62,9 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     }
 
     @Inject
-    public SpfHook(DNSService dnsService) {
+    public SpfHook(DNSService dnsService, MetricFactory metricFactory) {
         this.dnsService = dnsService;
+        this.metricFactory = metricFactory;
     }
 
     @Override
@@ -76,9 +79,11 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
         SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits())
             .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
+        SpfMetrics metrics = new SpfMetrics(metricFactory);
         TransactionChecker[] transactions = new TransactionChecker[1];
-        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o), System::nanoTime);
-        transactions[0] = new TransactionChecker(config, scheduler);
+        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o), System::nanoTime,
+            metrics);
+        transactions[0] = new TransactionChecker(config, scheduler, metrics);
         this.runtime = new Runtime(config, transactions[0], scheduler, dns);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
     }

@@ -32,10 +32,12 @@ final class TransactionChecker {
 
     private final SpfHookConfig config;
     private final CheckScheduler scheduler;
+    private final SpfMetrics metrics;
 
-    TransactionChecker(SpfHookConfig config, CheckScheduler scheduler) {
+    TransactionChecker(SpfHookConfig config, CheckScheduler scheduler, SpfMetrics metrics) {
         this.config = config;
         this.scheduler = scheduler;
+        this.metrics = metrics;
     }
 
     /** A transaction's checks after MAIL FROM: skipped, or started. */
@@ -73,6 +75,7 @@ final class TransactionChecker {
         Optional<String> skip = skipReason(config, session, ip, helo, sender);
         if (skip.isPresent()) {
             LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
+            metrics.skipped(skip.get());
             return new Pending(skip, List.of());
         }
         String receiver = receiver(session);
@@ -114,6 +117,7 @@ final class TransactionChecker {
                 outcome = CheckOutcome.of(ticket.request, SpfResult.TEMPERROR, Reason.TIME_BUDGET,
                     ticket.refusal().map(r -> PENDING_PROBLEM + ": " + r).orElse(PENDING_PROBLEM));
                 a = config.actions().pending();
+                metrics.pendingApplied();
                 CheckRequest q = ticket.request;
                 LOGGER.info("SPF check pending ip={} helo={} sender={} identity={} domain={} action={} why={}", q.ip(),
                     Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
@@ -127,7 +131,11 @@ final class TransactionChecker {
             }
         }
         Verdict verdict = Verdict.of(outcomes, action, Optional.ofNullable(deciding));
-        return anyPending ? verdict.pending() : verdict;
+        if (anyPending) {
+            return verdict.pending();
+        }
+        metrics.decided(verdict, config.dryRun());
+        return verdict;
     }
 
     /** One INFO line per evaluation, with its inputs, result and why; the trace at DEBUG. */
@@ -150,6 +158,7 @@ final class TransactionChecker {
      * checked; no outcome at all (so no header) when even those cannot be read.
      */
     Verdict fault(SMTPSession session, MaybeSender sender) {
+        metrics.fault();
         Action action = config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
         CheckRequest request;
         try {

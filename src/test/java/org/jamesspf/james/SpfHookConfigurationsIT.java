@@ -51,7 +51,9 @@ class SpfHookConfigurationsIT {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
         log.start();
         logger.addAppender(log);
-        try (JamesTestServer james = JamesTestServer.start(dir, handler("<dryRun>true</dryRun>"));
+        org.apache.james.metrics.tests.RecordingMetricFactory metrics = new org.apache.james.metrics.tests.RecordingMetricFactory();
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<dryRun>true</dryRun>"),
+                binder -> binder.bind(org.apache.james.metrics.api.MetricFactory.class).toInstance(metrics));
              SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
             smtp.command("EHLO helo.pass.test");
             assertThat(smtp.command("MAIL FROM:<mallory@fail.test>")).startsWith("250");
@@ -75,8 +77,45 @@ class SpfHookConfigurationsIT {
             Mail passed = james.delivered("dry-2");
             assertThat(passed.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE))).isEmpty();
             assertThat(SpfHookIT.headerLines(passed).get(0)).doesNotContain("dry-run");
+            assertThat(metrics.countFor("spf.dryrun.wouldHaveRefused.mailfrom.fail.reject")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.mailfrom.fail.accept")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.mailfrom.pass.accept")).isEqualTo(1);
         } finally {
             logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    @DisplayName("metrics through James's MetricFactory after known traffic: decisions, skips, pending, DNS counters, check timer")
+    void metrics(@TempDir Path dir) throws Exception {
+        org.apache.james.metrics.tests.RecordingMetricFactory metrics = new org.apache.james.metrics.tests.RecordingMetricFactory();
+        try (JamesTestServer james = JamesTestServer.start(dir, handler("<skip><trustedNetworks>198.51.100.0/24</trustedNetworks></skip>"),
+                binder -> binder.bind(org.apache.james.metrics.api.MetricFactory.class).toInstance(metrics))) {
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+                smtp.command("EHLO helo.pass.test");
+                assertThat(smtp.mailAndRcpt("alice@pass.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+                smtp.command("RSET");
+                assertThat(smtp.mailAndRcpt("mallory@fail.test", "bob@receiver.test", java.time.Duration.ofSeconds(10)))
+                    .startsWith("550");
+                smtp.command("RSET");
+                assertThat(smtp.mailAndRcpt("x@temperror.test", "bob@receiver.test", java.time.Duration.ofSeconds(10)))
+                    .startsWith("451");
+            }
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "198.51.100.7")) {
+                smtp.command("EHLO helo.pass.test");
+                assertThat(smtp.mailAndRcpt("mallory@fail.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+            }
+            assertThat(metrics.countFor("spf.decision.helo.pass.accept")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.mailfrom.pass.accept")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.mailfrom.fail.reject")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.helo.pass.reject")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.decision.mailfrom.temperror.defer")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.skipped.trusted-network")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.dryrun.wouldHaveRefused.mailfrom.fail.reject")).isZero();
+            // HELO once (kept), then pass, fail and temperror for MAIL FROM
+            assertThat(metrics.countFor("spf.checks")).isEqualTo(4);
+            assertThat(metrics.executionTimesFor("spf.check.time")).hasSize(4);
+            assertThat(metrics.countFor("spf.dns.lookups")).isZero();
         }
     }
 

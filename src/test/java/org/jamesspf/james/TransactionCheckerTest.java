@@ -79,8 +79,10 @@ class TransactionCheckerTest {
     private TransactionChecker checker(ScriptedDns dns) {
         SpfHookConfig config = SpfHookConfig.defaults();
         TransactionChecker[] t = new TransactionChecker[1];
-        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(), o -> t[0].logEvaluation(o), System::nanoTime);
-        t[0] = new TransactionChecker(config, scheduler);
+        SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory());
+        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(), o -> t[0].logEvaluation(o), System::nanoTime,
+            metrics);
+        t[0] = new TransactionChecker(config, scheduler, metrics);
         return t[0];
     }
 
@@ -160,6 +162,10 @@ class TransactionCheckerTest {
         long before = System.nanoTime();
         assertThat(transactions.resolve(retry, WAIT).isPending()).isTrue();
         assertThat(System.nanoTime() - before).as("no second wait").isLessThan(WAIT / 2);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (dns.txtQueries.get() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5); // a hang guard: the evaluation's thread asks its TXT when it runs
+        }
         assertThat(dns.txtQueries.get()).as("one evaluation shared").isEqualTo(1);
         dns.release.complete(null);
         // once done, the outcome is kept: the next retry is answered from it
@@ -186,7 +192,12 @@ class TransactionCheckerTest {
         Verdict over = transactions.resolve(transactions.begin(session, MaybeSender.getMailSender("x@held.test")), WAIT);
         assertThat(over.isPending()).isTrue();
         assertThat(over.outcomes().get(0).problem()).contains("more than " + cap + " checks in progress for 192.0.2.78");
-        assertThat(dns.txtQueries.get()).isEqualTo(cap);
+        // the capped checks run on the pool's threads: wait (a hang guard) until each has asked its TXT
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (dns.txtQueries.get() < cap && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(dns.txtQueries.get()).as("one TXT per started check, none for the refused one").isEqualTo(cap);
         // another client is not affected
         Verdict other = decide(transactions, FakeSessions.session("192.0.2.79", "h"), "alice@pass.test");
         assertThat(other.isPending()).isFalse();
