@@ -75,6 +75,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         }
         SpfHookConfig config = SpfHookConfig.from((HierarchicalConfiguration<ImmutableNode>) configuration);
         SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService);
+        // Load the Public Suffix List now, not on the first connection's I/O thread.
+        FailFastDns.registeredDomain("mail.example.com");
         // Slow failures (timeouts) are remembered per registered domain; the bound is the wait bound.
         FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
         SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits())
