@@ -46,11 +46,22 @@ final class CheckScheduler implements AutoCloseable {
         final CheckRequest request;
         private final Evaluation evaluation;
         private final String refusal;
+        private final boolean overBudget;
 
         private Ticket(CheckRequest request, Evaluation evaluation, String refusal) {
+            this(request, evaluation, refusal, false);
+        }
+
+        private Ticket(CheckRequest request, Evaluation evaluation, String refusal, boolean overBudget) {
             this.request = request;
             this.evaluation = evaluation;
             this.refusal = refusal;
+            this.overBudget = overBudget;
+        }
+
+        /** Refused because the client's check budget is spent (not a cap on checks in progress). */
+        boolean overBudget() {
+            return overBudget;
         }
 
         /** Why no evaluation was started (a cap), if so. */
@@ -115,6 +126,14 @@ final class CheckScheduler implements AutoCloseable {
 
     /** Starts (or joins, or finds cached) the evaluation of {@code request}. Never waits. */
     Ticket start(CheckRequest request) {
+        return start(request, () -> null);
+    }
+
+    /**
+     * As above; {@code budget} is asked only when a new evaluation would start (a kept or running
+     * one costs no DNS): it returns null to allow it, or why not (the check is then refused).
+     */
+    Ticket start(CheckRequest request, java.util.function.Supplier<String> budget) {
         CheckOutcome cached = cache.get(request);
         if (cached != null) {
             Evaluation done = new Evaluation(nanoTime.getAsLong(), "");
@@ -124,6 +143,10 @@ final class CheckScheduler implements AutoCloseable {
         Evaluation running = inFlight.get(request);
         if (running != null) {
             return new Ticket(request, running, null);
+        }
+        String overBudget = budget.get();
+        if (overBudget != null) {
+            return new Ticket(request, null, overBudget, true);
         }
         AtomicInteger perClient = inFlightByClient.computeIfAbsent(request.ip(), ip -> new AtomicInteger());
         if (perClient.incrementAndGet() > limits.maxPendingPerClient()) {

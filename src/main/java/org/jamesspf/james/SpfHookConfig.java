@@ -63,6 +63,10 @@ public final class SpfHookConfig {
     public static final int DEFAULT_MAX_PENDING_PER_CLIENT = 8;
     /** Outcomes kept for retries and repeated senders. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** New evaluations one SMTP connection may cause (outcomes from the cache are free); a normal sender needs a few. */
+    public static final int DEFAULT_MAX_CHECKS_PER_SESSION = 50;
+    /** New evaluations one client IP may cause per minute, across its connections. */
+    public static final int DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE = 300;
     /** How long an outcome is reused: about a typical SPF record TTL. */
     public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
     /**
@@ -104,8 +108,13 @@ public final class SpfHookConfig {
         private final int cacheSize;
         private final Duration cacheTtl;
         private final Duration dnsFailureTtl;
+        private final int maxChecksPerSession;
+        private final int maxChecksPerClientPerMinute;
 
-        Checks(Duration maxWait, int threads, int maxPendingPerClient, int cacheSize, Duration cacheTtl, Duration dnsFailureTtl) {
+        Checks(Duration maxWait, int threads, int maxPendingPerClient, int cacheSize, Duration cacheTtl, Duration dnsFailureTtl,
+               int maxChecksPerSession, int maxChecksPerClientPerMinute) {
+            this.maxChecksPerSession = maxChecksPerSession;
+            this.maxChecksPerClientPerMinute = maxChecksPerClientPerMinute;
             this.maxWait = maxWait;
             this.threads = threads;
             this.maxPendingPerClient = maxPendingPerClient;
@@ -116,7 +125,7 @@ public final class SpfHookConfig {
 
         static Checks defaults() {
             return new Checks(DEFAULT_MAX_WAIT, DEFAULT_CHECK_THREADS, DEFAULT_MAX_PENDING_PER_CLIENT, DEFAULT_CACHE_SIZE,
-                DEFAULT_CACHE_TTL, DEFAULT_DNS_FAILURE_TTL);
+                DEFAULT_CACHE_TTL, DEFAULT_DNS_FAILURE_TTL, DEFAULT_MAX_CHECKS_PER_SESSION, DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE);
         }
 
         public Duration maxWait() {
@@ -143,6 +152,16 @@ public final class SpfHookConfig {
             return dnsFailureTtl;
         }
 
+        /** RFC 7208 11.1: new evaluations per SMTP connection, past which the temperror action applies unchecked. */
+        public int maxChecksPerSession() {
+            return maxChecksPerSession;
+        }
+
+        /** RFC 7208 11.1: new evaluations per client IP per minute, past which the temperror action applies unchecked. */
+        public int maxChecksPerClientPerMinute() {
+            return maxChecksPerClientPerMinute;
+        }
+
         @Override
         public boolean equals(Object o) {
             if (!(o instanceof Checks)) {
@@ -150,7 +169,8 @@ public final class SpfHookConfig {
             }
             Checks c = (Checks) o;
             return maxWait.equals(c.maxWait) && threads == c.threads && maxPendingPerClient == c.maxPendingPerClient
-                && cacheSize == c.cacheSize && cacheTtl.equals(c.cacheTtl) && dnsFailureTtl.equals(c.dnsFailureTtl);
+                && cacheSize == c.cacheSize && cacheTtl.equals(c.cacheTtl) && dnsFailureTtl.equals(c.dnsFailureTtl)
+                && maxChecksPerSession == c.maxChecksPerSession && maxChecksPerClientPerMinute == c.maxChecksPerClientPerMinute;
         }
 
         @Override
@@ -253,7 +273,9 @@ public final class SpfHookConfig {
             positiveInt(config, "checks.maxPendingPerClient", DEFAULT_MAX_PENDING_PER_CLIENT),
             nonNegativeInt(config, "checks.cacheSize", DEFAULT_CACHE_SIZE),
             Duration.ofSeconds(nonNegativeInt(config, "checks.cacheTtlSeconds", (int) DEFAULT_CACHE_TTL.getSeconds())),
-            Duration.ofSeconds(nonNegativeInt(config, "checks.dnsFailureTtlSeconds", (int) DEFAULT_DNS_FAILURE_TTL.getSeconds())));
+            Duration.ofSeconds(nonNegativeInt(config, "checks.dnsFailureTtlSeconds", (int) DEFAULT_DNS_FAILURE_TTL.getSeconds())),
+            positiveInt(config, "checks.maxChecksPerSession", DEFAULT_MAX_CHECKS_PER_SESSION),
+            positiveInt(config, "checks.maxChecksPerClientPerMinute", DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE));
         if (b.checks.maxWait().compareTo(b.limits.timeBudget()) > 0) {
             throw error("checks.maxWaitMs", b.checks.maxWait().toMillis() + " is longer than <dns><timeBudgetMs> ("
                 + b.limits.timeBudget().toMillis() + "): an I/O thread would wait longer than any check runs");
@@ -268,7 +290,8 @@ public final class SpfHookConfig {
     private static final Map<String, Set<String>> ELEMENTS = Map.of(
         "", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
             "defaultExplanation", "checks", "dryRun"),
-        "checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds"),
+        "checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
+            "maxChecksPerSession", "maxChecksPerClientPerMinute"),
         "skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"),
         "actions", Set.of("helo", "mailfrom", "pending"),
         "actions.helo", RESULTS,

@@ -17,7 +17,7 @@ import org.jamesspf.spf.CheckOutcome;
  *   <li>{@code spf.dryrun.wouldHaveRefused.<identity>.<result>.<action>}: dry-run transactions that
  *       would have been refused, by the deciding identity, result and action;</li>
  *   <li>{@code spf.skipped.<reason>}; {@code spf.pending.applied} (the pending action given);
- *       {@code spf.faults};</li>
+ *       {@code spf.budget.exceeded} (checks not run, RFC 7208 11.1); {@code spf.faults};</li>
  *   <li>{@code spf.check.time} (timer, per evaluation), {@code spf.dns.lookups} and
  *       {@code spf.dns.voidLookups} (RFC 7208 4.6.4 counters, summed over evaluations),
  *       {@code spf.checks} (evaluations).</li>
@@ -67,6 +67,10 @@ final class SpfMetrics {
 
     void pendingApplied() {
         counter("spf.pending.applied").increment();
+    }
+
+    void budgetExceeded() {
+        counter("spf.budget.exceeded").increment();
     }
 
     void fault() {

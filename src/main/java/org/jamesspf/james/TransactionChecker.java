@@ -33,11 +33,45 @@ final class TransactionChecker {
     private final SpfHookConfig config;
     private final CheckScheduler scheduler;
     private final SpfMetrics metrics;
+    /** Evaluations started per client IP in the current minute (RFC 7208 11.1 budget). */
+    private final java.util.concurrent.ConcurrentHashMap<IpAddress, long[]> perClientMinute = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_TRACKED_CLIENTS = 100_000;
+
+    /** Evaluations started on this connection. */
+    static final org.apache.james.protocols.api.ProtocolSession.AttachmentKey<java.util.concurrent.atomic.AtomicInteger> SESSION_CHECKS =
+        org.apache.james.protocols.api.ProtocolSession.AttachmentKey.of("org.jamesspf.spf.sessionChecks",
+            java.util.concurrent.atomic.AtomicInteger.class);
 
     TransactionChecker(SpfHookConfig config, CheckScheduler scheduler, SpfMetrics metrics) {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
+    }
+
+    /**
+     * RFC 7208 11.1: a client must not turn us into a DNS amplifier by RSET and MAIL FROM in a loop.
+     * Asked only when a new evaluation would start; null to allow it, else why not.
+     */
+    private java.util.function.Supplier<String> budget(SMTPSession session, IpAddress ip) {
+        return () -> {
+            java.util.concurrent.atomic.AtomicInteger sessionChecks = session.getAttachment(SESSION_CHECKS, State.Connection).orElse(null);
+            if (sessionChecks == null) {
+                sessionChecks = new java.util.concurrent.atomic.AtomicInteger();
+                session.setAttachment(SESSION_CHECKS, sessionChecks, State.Connection);
+            }
+            if (sessionChecks.incrementAndGet() > config.checks().maxChecksPerSession()) {
+                return "more than " + config.checks().maxChecksPerSession() + " checks on this connection";
+            }
+            long minute = System.currentTimeMillis() / 60_000;
+            if (perClientMinute.size() > MAX_TRACKED_CLIENTS) {
+                perClientMinute.clear(); // bounded: an attacker with many addresses cannot grow it
+            }
+            long[] window = perClientMinute.compute(ip, (k, w) -> w == null || w[0] != minute ? new long[] {minute, 1} : new long[] {minute, w[1] + 1});
+            if (window[1] > config.checks().maxChecksPerClientPerMinute()) {
+                return "more than " + config.checks().maxChecksPerClientPerMinute() + " checks from " + ip + " this minute";
+            }
+            return null;
+        };
     }
 
     /** A transaction's checks after MAIL FROM: skipped, or started. */
@@ -64,7 +98,7 @@ final class TransactionChecker {
             || config.heloAllowed(helo)) {
             return;
         }
-        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)));
+        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)), budget(session, ip));
     }
 
     /** At MAIL FROM: the skip reason, or the started checks. Never waits. */
@@ -81,11 +115,12 @@ final class TransactionChecker {
         String receiver = receiver(session);
         List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
         // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
+        java.util.function.Supplier<String> budget = budget(session, ip);
         if (config.checkHelo() && DomainNames.isValidDomain(helo)) {
-            tickets.add(scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver)));
+            tickets.add(scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver), budget));
         }
         if (config.checkMailFrom()) {
-            tickets.add(scheduler.start(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver)));
+            tickets.add(scheduler.start(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver), budget));
         }
         return new Pending(Optional.empty(), tickets);
     }
@@ -111,6 +146,15 @@ final class TransactionChecker {
             if (done.isPresent()) {
                 outcome = done.get();
                 a = config.actions().actionFor(outcome.request().identity(), outcome.result());
+            } else if (ticket.overBudget()) {
+                // RFC 7208 11.1: not checked; the temperror action applies, logged as such
+                CheckRequest q = ticket.request;
+                outcome = CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.BUDGET_EXCEEDED, "check not run: " + ticket.refusal().orElse(""));
+                a = config.actions().actionFor(q.identity(), SpfResult.TEMPERROR);
+                metrics.budgetExceeded();
+                LOGGER.info("SPF check not run ip={} helo={} sender={} identity={} domain={} action={} why={}", q.ip(),
+                    Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
+                    a.token(), ticket.refusal().orElse(""));
             } else {
                 anyPending = true;
                 // Headers written now say temperror for this identity, with why.

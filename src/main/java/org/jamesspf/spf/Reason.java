@@ -31,5 +31,7 @@ public enum Reason {
     /** RFC 7208 4.6.4: the whole check ran past its time budget: temperror. */
     TIME_BUDGET,
     /** A fault outside the engine (an adapter threw): treated as temperror, never as a refusal. */
-    INTERNAL_ERROR
+    INTERNAL_ERROR,
+    /** Not checked: the client's check budget is spent (set by the hook; RFC 7208 11.1 amplification). */
+    BUDGET_EXCEEDED
 }

@@ -127,6 +127,8 @@ class SpfHookConfigTest {
         "<checks><maxPendingPerClient>0</maxPendingPerClient></checks>|<checks><maxPendingPerClient>: must be at least 1",
         "<checks><cacheTtlSeconds>x</cacheTtlSeconds></checks>|<checks><cacheTtlSeconds>: 'x' is not an integer",
         "<checks><waitMs>1</waitMs></checks>|<checks><waitMs>: unknown element",
+        "<checks><maxChecksPerSession>0</maxChecksPerSession></checks>|<checks><maxChecksPerSession>: must be at least 1",
+        "<checks><maxChecksPerClientPerMinute>x</maxChecksPerClientPerMinute></checks>|<checks><maxChecksPerClientPerMinute>: 'x' is not an integer",
         "<actions><pending action=\"reject\"/></actions>|<actions><pending>: a check still in progress proves nothing",
         "<actions><pending code=\"451\"/></actions>|<actions><pending>: missing attribute 'action'",
         "<actions><pending action=\"defer\" code=\"550\"/></actions>|<actions><pending>: bad reply code '550'"})
@@ -162,6 +164,10 @@ class SpfHookConfigTest {
         assertThat(defer.actions().pending().status()).isEqualTo("4.4.3");
         assertThat(SpfHookConfig.defaults().actions().pending().code()).isEqualTo("451");
         assertThat(SpfHookConfig.defaults().checks().maxWait()).isEqualTo(SpfHookConfig.DEFAULT_MAX_WAIT);
+        SpfHookConfig budget = parse("<checks><maxChecksPerSession>7</maxChecksPerSession>"
+            + "<maxChecksPerClientPerMinute>9</maxChecksPerClientPerMinute></checks>");
+        assertThat(budget.checks().maxChecksPerSession()).isEqualTo(7);
+        assertThat(budget.checks().maxChecksPerClientPerMinute()).isEqualTo(9);
     }
 
     @Test

@@ -120,6 +120,48 @@ class SpfHookConfigurationsIT {
     }
 
     @Test
+    @DisplayName("RFC 7208 11.1: past the per-connection and per-client check budget, no check runs and the temperror action applies")
+    void checkBudget(@TempDir Path dir) throws Exception {
+        org.apache.james.metrics.tests.RecordingMetricFactory metrics = new org.apache.james.metrics.tests.RecordingMetricFactory();
+        try (JamesTestServer james = JamesTestServer.start(dir,
+                handler("<checks><maxWaitMs>3000</maxWaitMs><maxChecksPerSession>3</maxChecksPerSession>"
+                    + "<maxChecksPerClientPerMinute>5</maxChecksPerClientPerMinute></checks>"),
+                binder -> binder.bind(org.apache.james.metrics.api.MetricFactory.class).toInstance(metrics))) {
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.20")) {
+                smtp.command("EHLO helo.pass.test");
+                // checks 1 (HELO) and 2 (MAIL FROM)
+                assertThat(smtp.mailAndRcpt("alice@pass.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+                smtp.command("RSET");
+                // check 3
+                assertThat(smtp.mailAndRcpt("a@none.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+                smtp.command("RSET");
+                // a 4th new check on this connection: not run, temperror's action
+                assertThat(smtp.mailAndRcpt("b@neutral.test", "bob@receiver.test", java.time.Duration.ofSeconds(10)))
+                    .isEqualTo("451 4.7.24 SPF temperror for neutral.test: temporary DNS failure, try again later");
+                smtp.command("RSET");
+                // a kept outcome costs nothing: still answered
+                assertThat(smtp.mailAndRcpt("alice@pass.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+            }
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.20")) {
+                smtp.command("EHLO helo.pass.test");
+                // the same client, a new connection: checks 4 and 5 of this minute pass, the 6th does not
+                assertThat(smtp.mailAndRcpt("c@softfail.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+                smtp.command("RSET");
+                assertThat(smtp.mailAndRcpt("d@none.test", "bob@receiver.test", java.time.Duration.ofSeconds(10))).startsWith("250");
+                smtp.command("RSET");
+                assertThat(smtp.mailAndRcpt("e@neutral.test", "bob@receiver.test", java.time.Duration.ofSeconds(10)))
+                    .startsWith("451 4.7.24");
+            }
+            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.21")) {
+                smtp.command("EHLO helo.pass.test");
+                assertThat(smtp.mailAndRcpt("e@neutral.test", "bob@receiver.test", java.time.Duration.ofSeconds(10)))
+                    .as("another client has its own budget").startsWith("250");
+            }
+            assertThat(metrics.countFor("spf.budget.exceeded")).isEqualTo(2);
+        }
+    }
+
+    @Test
     @DisplayName("enforceAt=mail: the refusal is the reply to MAIL FROM")
     void enforceAtMail(@TempDir Path dir) throws Exception {
         try (JamesTestServer james = JamesTestServer.start(dir, handler("<enforceAt>mail</enforceAt>"));
