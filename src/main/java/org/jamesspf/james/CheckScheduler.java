@@ -68,10 +68,6 @@ final class CheckScheduler implements AutoCloseable {
         Optional<String> refusal() {
             return Optional.ofNullable(refusal);
         }
-
-        boolean isDone() {
-            return evaluation != null && evaluation.future.isDone();
-        }
     }
 
     /** One evaluation, shared by every ticket for its request. */

@@ -152,28 +152,21 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             return HookResult.DECLINED;
         }
         MaybeSender sender = mail.getMaybeSender();
-        return guarded(session, sender, () -> {
-            Verdict v = verdict(r, session);
-            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA && v.action().refuses()) {
-                HookResult refused = enforce(r, session, v);
-                if (refused != HookResult.DECLINED) {
-                    return refused;
-                }
+        return guarded(session, sender, () -> finishMessage(r, session, mail, verdict(r, session)),
+            fault -> finishMessage(r, session, mail, fault));
+    }
+
+    /** At the end of DATA: the refusal when enforcing there, else the headers and attributes. */
+    private static HookResult finishMessage(Runtime r, SMTPSession session, Mail mail, Verdict v) {
+        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
+            HookResult refused = enforce(r, session, v);
+            if (refused != HookResult.DECLINED) {
+                return refused;
             }
-            MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session),
-                session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
-            return HookResult.DECLINED;
-        }, fault -> {
-            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
-                HookResult refused = enforce(r, session, fault);
-                if (refused != HookResult.DECLINED) {
-                    return refused;
-                }
-            }
-            MessageDecorator.decorate(mail, fault, r.config, r.transactions.receiver(session),
-                session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
-            return HookResult.DECLINED;
-        });
+        }
+        MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session),
+            session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
+        return HookResult.DECLINED;
     }
 
     /**

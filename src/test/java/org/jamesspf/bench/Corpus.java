@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jamesspf.spf.IpAddress;
-import org.jamesspf.spf.dns.InMemoryZone;
 
 /**
  * A benchmark corpus shaped like large senders' SPF policies: include trees two or three deep with
@@ -138,20 +136,5 @@ public final class Corpus {
             throw new IllegalStateException("QUERY_COUNT_HINT is " + QUERY_COUNT_HINT + ", the corpus has " + c.queries.size());
         }
         return c;
-    }
-
-    /** The corpus as the engine's in-memory zone. */
-    public InMemoryZone zone() {
-        InMemoryZone.Builder zone = InMemoryZone.builder();
-        records.get("TXT").forEach((name, values) -> values.forEach(v -> zone.txt(name, v)));
-        records.get("A").forEach((name, values) -> values.forEach(v -> zone.a(name, v)));
-        records.get("AAAA").forEach((name, values) -> values.forEach(v -> zone.aaaa(name, v)));
-        records.get("MX").forEach((name, values) -> {
-            for (int i = 0; i < values.size(); i++) {
-                zone.mx(name, 10 * (i + 1), values.get(i));
-            }
-        });
-        records.get("PTR").forEach((ip, values) -> values.forEach(v -> zone.ptr(IpAddress.parse(ip), v)));
-        return zone.build();
     }
 }

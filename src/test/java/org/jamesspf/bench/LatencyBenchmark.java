@@ -15,6 +15,7 @@ import org.jamesspf.spf.CheckRequest;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.dns.DnsAnswer;
+import org.jamesspf.spf.dns.ForwardingDns;
 import org.jamesspf.spf.dns.SpfDns;
 
 /**
@@ -31,44 +32,19 @@ public final class LatencyBenchmark {
     }
 
     /** Counts dependency generations: a query sent after N answers in a chain is generation N+1. */
-    static final class Generations implements SpfDns {
-        private final SpfDns dns;
+    static final class Generations extends ForwardingDns {
         private final AtomicInteger delivered = new AtomicInteger();
         final AtomicInteger deepest = new AtomicInteger();
 
         Generations(SpfDns dns) {
-            this.dns = dns;
+            super(dns);
         }
 
-        private <T> CompletionStage<DnsAnswer<T>> track(CompletionStage<DnsAnswer<T>> stage) {
+        @Override
+        protected <T> CompletionStage<DnsAnswer<T>> around(String name, java.util.function.Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
             int generation = delivered.get() + 1;
             deepest.accumulateAndGet(generation, Math::max);
-            return stage.whenComplete((a, e) -> delivered.accumulateAndGet(generation, Math::max));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> txt(String name) {
-            return track(dns.txt(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
-            return track(dns.a(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
-            return track(dns.aaaa(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> mx(String name) {
-            return track(dns.mx(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
-            return track(dns.ptr(address));
+            return lookup.get().whenComplete((a, e) -> delivered.accumulateAndGet(generation, Math::max));
         }
     }
 

@@ -13,7 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jamesspf.spf.dns.DnsAnswer;
+import org.jamesspf.spf.dns.ForwardingDns;
 import org.jamesspf.spf.dns.InMemoryZone;
 import org.jamesspf.spf.dns.SpfDns;
 import org.jamesspf.spf.suite.SuiteCase;
@@ -37,19 +39,20 @@ class FetchAheadTest {
     }
 
     /** Answers from a zone after a delay; counts queries and the most in flight at once. */
-    static final class DelayedDns implements SpfDns {
-        final SpfDns zone;
+    static final class DelayedDns extends ForwardingDns {
         final long delayMillis;
         final AtomicInteger queries = new AtomicInteger();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
 
         DelayedDns(SpfDns zone, long delayMillis) {
-            this.zone = zone;
+            super(zone);
             this.delayMillis = delayMillis;
         }
 
-        private <T> CompletionStage<DnsAnswer<T>> later(CompletionStage<DnsAnswer<T>> answer) {
+        @Override
+        protected <T> CompletionStage<DnsAnswer<T>> around(String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+            CompletionStage<DnsAnswer<T>> answer = lookup.get();
             queries.incrementAndGet();
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             CompletableFuture<DnsAnswer<T>> result = new CompletableFuture<>();
@@ -58,31 +61,6 @@ class FetchAheadTest {
                 answer.whenComplete((a, e) -> result.complete(a));
             }, delayMillis, TimeUnit.MILLISECONDS);
             return result;
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> txt(String name) {
-            return later(zone.txt(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
-            return later(zone.a(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
-            return later(zone.aaaa(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> mx(String name) {
-            return later(zone.mx(name));
-        }
-
-        @Override
-        public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
-            return later(zone.ptr(address));
         }
     }
 
