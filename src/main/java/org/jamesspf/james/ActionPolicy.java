@@ -58,7 +58,17 @@ public final class ActionPolicy {
 
     /** Reads {@code <actions><mailfrom|helo><result action=".." code=".." status=".." text=".."/>}. */
     static ActionPolicy from(HierarchicalConfiguration<ImmutableNode> config) throws ConfigurationException {
-        Map<Identity, Map<SpfResult, Action>> table = defaultTable();
+        return from(config, "", DEFAULTS);
+    }
+
+    /**
+     * Reads the {@code <actions>} under {@code config} over {@code base}: results not listed keep
+     * base's action. {@code where} prefixes error messages (a domain policy's element).
+     */
+    static ActionPolicy from(HierarchicalConfiguration<ImmutableNode> config, String where, ActionPolicy base)
+        throws ConfigurationException {
+        Map<Identity, Map<SpfResult, Action>> table = new EnumMap<>(Identity.class);
+        base.table.forEach((identity, byResult) -> table.put(identity, new EnumMap<>(byResult)));
         for (Identity identity : Identity.values()) {
             for (SpfResult result : SpfResult.values()) {
                 String path = "actions." + identity.token() + "." + result.token();
@@ -68,21 +78,26 @@ public final class ActionPolicy {
                 String text = config.getString(path + "[@text]", null);
                 if (action == null && code == null && status == null && text == null) {
                     if (config.getString(path, null) != null || !config.configurationsAt(path).isEmpty()) {
-                        throw SpfHookConfig.error(path, "missing attribute 'action' (accept|reject|defer)");
+                        throw error(where, path, "missing attribute 'action' (accept|reject|defer)");
                     }
                     continue;
                 }
                 if (action == null) {
-                    throw SpfHookConfig.error(path, "missing attribute 'action' (accept|reject|defer)");
+                    throw error(where, path, "missing attribute 'action' (accept|reject|defer)");
                 }
-                table.get(identity).put(result, parseAction(path, identity, result, action.trim(), code, status, text));
+                table.get(identity).put(result, parseAction(where, path, identity, result, action.trim(), code, status, text));
             }
         }
-        return new ActionPolicy(table, pendingFrom(config));
+        return new ActionPolicy(table, pendingFrom(config, where, base.pending));
+    }
+
+    private static ConfigurationException error(String where, String path, String message) {
+        return new ConfigurationException(where + SpfHookConfig.describe(path) + ": " + message);
     }
 
     /** {@code <actions><pending action="defer|accept" .../>}: never reject, a pending check proves nothing. */
-    private static Action pendingFrom(HierarchicalConfiguration<ImmutableNode> config) throws ConfigurationException {
+    private static Action pendingFrom(HierarchicalConfiguration<ImmutableNode> config, String where, Action base)
+        throws ConfigurationException {
         String path = "actions.pending";
         String action = config.getString(path + "[@action]", null);
         String code = config.getString(path + "[@code]", null);
@@ -90,15 +105,15 @@ public final class ActionPolicy {
         String text = config.getString(path + "[@text]", null);
         if (action == null) {
             if (code != null || status != null || text != null || config.getString(path, null) != null) {
-                throw SpfHookConfig.error(path, "missing attribute 'action' (accept|defer)");
+                throw error(where, path, "missing attribute 'action' (accept|defer)");
             }
-            return DEFAULT_PENDING;
+            return base;
         }
         if (action.trim().equalsIgnoreCase("reject")) {
-            throw SpfHookConfig.error(path, "a check still in progress proves nothing: accept or defer, never reject");
+            throw error(where, path, "a check still in progress proves nothing: accept or defer, never reject");
         }
         boolean accept = action.trim().equalsIgnoreCase("accept");
-        return parseAction(path, Identity.MAILFROM, SpfResult.TEMPERROR, action.trim(), code, status,
+        return parseAction(where, path, Identity.MAILFROM, SpfResult.TEMPERROR, action.trim(), code, status,
             text == null && !accept ? DEFAULT_PENDING_TEXT : text);
     }
 
@@ -107,13 +122,13 @@ public final class ActionPolicy {
         return pending;
     }
 
-    private static Action parseAction(String path, Identity identity, SpfResult result, String action, String code, String status,
+    private static Action parseAction(String where, String path, Identity identity, SpfResult result, String action, String code, String status,
                                       String text) throws ConfigurationException {
         Action.Kind kind;
         switch (action.toLowerCase(java.util.Locale.ROOT)) {
             case "accept":
                 if (code != null || status != null || text != null) {
-                    throw SpfHookConfig.error(path, "accept takes no code, status or text");
+                    throw error(where, path, "accept takes no code, status or text");
                 }
                 return Action.accept();
             case "reject":
@@ -123,24 +138,24 @@ public final class ActionPolicy {
                 kind = Action.Kind.DEFER;
                 break;
             default:
-                throw SpfHookConfig.error(path, "unknown action '" + action + "' (accept|reject|defer)");
+                throw error(where, path, "unknown action '" + action + "' (accept|reject|defer)");
         }
         char cls = kind == Action.Kind.REJECT ? '5' : '4';
         String replyCode = code == null ? (kind == Action.Kind.REJECT ? "550" : "451") : code.trim();
         if (replyCode.length() != 3 || replyCode.charAt(0) != cls || !isAsciiDigits(replyCode) || replyCode.charAt(1) > '5') {
-            throw SpfHookConfig.error(path, "bad reply code '" + code + "' for " + action + " (" + cls + "xx, RFC 5321 4.2)");
+            throw error(where, path, "bad reply code '" + code + "' for " + action + " (" + cls + "xx, RFC 5321 4.2)");
         }
         boolean error = result == SpfResult.TEMPERROR || result == SpfResult.PERMERROR;
         String enhanced = status == null ? cls + (error ? ".7.24" : ".7.23") : status.trim();
         if (!isEnhancedStatus(enhanced) || enhanced.charAt(0) != cls) {
-            throw SpfHookConfig.error(path, "bad enhanced status code '" + status + "' for " + action + " (" + cls
+            throw error(where, path, "bad enhanced status code '" + status + "' for " + action + " (" + cls
                 + ".x.y, RFC 3463)");
         }
         String template = text != null ? text : defaultText(identity, result);
         try {
             return Action.refuse(kind, replyCode, enhanced, ReplyTemplate.parse(template));
         } catch (IllegalArgumentException e) {
-            throw SpfHookConfig.error(path, e.getMessage());
+            throw error(where, path, e.getMessage());
         }
     }
 

@@ -59,6 +59,11 @@ final class CheckScheduler implements AutoCloseable {
             this.overBudget = overBudget;
         }
 
+        /** Whether its outcome is there already (no wait needed). */
+        boolean isReady() {
+            return evaluation != null && evaluation.future.isDone();
+        }
+
         /** Refused because the client's check budget is spent (not a cap on checks in progress). */
         boolean overBudget() {
             return overBudget;

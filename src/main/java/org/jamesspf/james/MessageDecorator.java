@@ -29,6 +29,17 @@ final class MessageDecorator {
     static void decorate(Mail mail, Verdict verdict, SpfHookConfig config, String receiver, java.util.Optional<String> wouldHave) {
         setAttributes(mail, verdict);
         wouldHave.ifPresent(reply -> set(mail, SpfAttachments.WOULD_HAVE_ATTRIBUTE, reply));
+        List<String> lines = headerLines(verdict, config, receiver, wouldHave);
+        try {
+            prependHeaders(mail.getMessage(), lines, config.authenticationResultsHeader() ? receiver : null);
+        } catch (MessagingException e) {
+            // The message is still delivered; only our headers are missing. Attributes carry the result.
+            LOGGER.warn("SPF: could not add headers to mail {}: {}", mail.getName(), e.getMessage());
+        }
+    }
+
+    /** The header fields a verdict adds, in order, each one unfolded line (also what the explain route shows). */
+    static List<String> headerLines(Verdict verdict, SpfHookConfig config, String receiver, java.util.Optional<String> wouldHave) {
         List<String> lines = new ArrayList<>();
         // No outcome (skipped, or a fault before any request could be read): nothing to report.
         if (config.authenticationResultsHeader() && !verdict.outcomes().isEmpty()) {
@@ -42,12 +53,7 @@ final class MessageDecorator {
                 lines.add(HeaderRenderer.receivedSpf(outcome, receiver));
             }
         }
-        try {
-            prependHeaders(mail.getMessage(), lines, config.authenticationResultsHeader() ? receiver : null);
-        } catch (MessagingException e) {
-            // The message is still delivered; only our headers are missing. Attributes carry the result.
-            LOGGER.warn("SPF: could not add headers to mail {}: {}", mail.getName(), e.getMessage());
-        }
+        return lines;
     }
 
     private static void setAttributes(Mail mail, Verdict verdict) {

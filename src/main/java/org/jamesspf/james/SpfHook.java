@@ -1,7 +1,10 @@
 package org.jamesspf.james;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import javax.inject.Inject;
 import org.apache.commons.configuration2.Configuration;
@@ -40,7 +43,11 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
 
     private final DNSService dnsService;
     private final MetricFactory metricFactory;
+    private final LiveHooks liveHooks;
+    private volatile IntConsumer queriesPerCheck = n -> { };
     private volatile Runtime runtime;
+    /** James's hello name as last seen on a session: the receiver name when no authserv-id is configured. */
+    private volatile String helloName;
 
     /** Configuration and what is built from it in {@link #init}. */
     private static final class Runtime {
@@ -48,12 +55,15 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         final TransactionChecker transactions;
         final CheckScheduler scheduler;
         final SpfDnsFactory.Choice dns;
+        final Explainer explainer;
 
-        Runtime(SpfHookConfig config, TransactionChecker transactions, CheckScheduler scheduler, SpfDnsFactory.Choice dns) {
+        Runtime(SpfHookConfig config, TransactionChecker transactions, CheckScheduler scheduler, SpfDnsFactory.Choice dns,
+                Explainer explainer) {
             this.config = config;
             this.transactions = transactions;
             this.scheduler = scheduler;
             this.dns = dns;
+            this.explainer = explainer;
         }
 
         long maxWaitNanos() {
@@ -62,9 +72,17 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     }
 
     @Inject
-    public SpfHook(DNSService dnsService, MetricFactory metricFactory) {
+    public SpfHook(DNSService dnsService, MetricFactory metricFactory, LiveHooks liveHooks) {
         this.dnsService = dnsService;
         this.metricFactory = metricFactory;
+        this.liveHooks = liveHooks;
+    }
+
+    /** Every Guice James binds Dropwizard's registry (James's metrics live there): the histogram of DNS queries per check. */
+    @com.google.inject.Inject(optional = true)
+    public void setMetricRegistry(com.codahale.metrics.MetricRegistry registry) {
+        com.codahale.metrics.Histogram histogram = registry.histogram("spf.dns.queriesPerCheck");
+        this.queriesPerCheck = histogram::update;
     }
 
     @Override
@@ -81,12 +99,14 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
         SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits())
             .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
-        SpfMetrics metrics = new SpfMetrics(metricFactory);
+        SpfMetrics metrics = new SpfMetrics(metricFactory, queriesPerCheck);
         TransactionChecker[] transactions = new TransactionChecker[1];
         CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o), System::nanoTime,
             metrics);
         transactions[0] = new TransactionChecker(config, scheduler, metrics);
-        this.runtime = new Runtime(config, transactions[0], scheduler, dns);
+        Explainer explainer = new Explainer(config, failFast, () -> config.authservId().orElseGet(this::receiverWithoutSession));
+        this.runtime = new Runtime(config, transactions[0], scheduler, dns, explainer);
+        liveHooks.register(explainer);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
     }
 
@@ -94,8 +114,22 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     public void destroy() {
         Runtime r = runtime;
         if (r != null) {
+            liveHooks.unregister(r.explainer);
             r.scheduler.close();
             r.dns.close();
+        }
+    }
+
+    /** James's hello name as last seen, else (no session yet) the local host name, as James's autodetect finds it. */
+    private String receiverWithoutSession() {
+        String seen = helloName;
+        if (seen != null) {
+            return seen;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
         }
     }
 
@@ -120,28 +154,34 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Runtime r = runtime();
+        helloName = session.getConfiguration().getHelloName();
         return guarded(session, sender, () -> {
             // A MAIL FROM refused earlier leaves the transaction state in place: start afresh.
             session.removeAttachment(SpfAttachments.VERDICT, State.Transaction);
             session.setAttachment(SpfAttachments.PENDING, r.transactions.begin(session, sender), State.Transaction);
+            // Only without <domains> (checked at start-up): before any recipient, the default policy is the only one.
             if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
-                return enforce(r, session, verdict(r, session));
+                return enforce(r, session, verdict(r, session), r.config.defaultPolicy(), null);
             }
             return HookResult.DECLINED;
-        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL ? enforce(r, session, fault) : HookResult.DECLINED);
+        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL
+            ? enforce(r, session, fault, r.config.defaultPolicy(), null) : HookResult.DECLINED);
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         Runtime r = runtime();
-        if (r.config.enforceAt() != SpfHookConfig.EnforceAt.RCPT) {
+        // Each recipient is refused or not under its own domain's policy.
+        RecipientPolicy policy = r.config.policyFor(rcpt.getDomain().asString());
+        if (policy.enforceAt() != SpfHookConfig.EnforceAt.RCPT) {
             return HookResult.DECLINED;
         }
         // RFC 5321 4.5.1: postmaster (and the configured exempt local parts) always receive.
         if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
             return HookResult.DECLINED;
         }
-        return guarded(session, sender, () -> enforce(r, session, verdict(r, session)), fault -> enforce(r, session, fault));
+        return guarded(session, sender, () -> enforce(r, session, verdict(r, session), policy, rcpt),
+            fault -> enforce(r, session, fault, policy, rcpt));
     }
 
     @Override
@@ -156,10 +196,22 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             fault -> finishMessage(r, session, mail, fault));
     }
 
-    /** At the end of DATA: the refusal when enforcing there, else the headers and attributes. */
+    /**
+     * At the end of DATA: the refusal when a recipient's policy enforces there, else the headers
+     * and attributes. One reply covers every recipient, so of the policies enforcing at DATA the
+     * strictest one not in dry-run wins; dry-run policies only record what they would have done.
+     */
     private static HookResult finishMessage(Runtime r, SMTPSession session, Mail mail, Verdict v) {
-        if (r.config.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
-            HookResult refused = enforce(r, session, v);
+        Set<RecipientPolicy> atData = new LinkedHashSet<>();
+        for (MailAddress rcpt : mail.getRecipients()) {
+            RecipientPolicy p = r.config.policyFor(rcpt.getDomain().asString());
+            if (p.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
+                atData.add(p);
+            }
+        }
+        Optional<RecipientPolicy> deciding = strictest(v, atData, false).or(() -> strictest(v, atData, true));
+        if (deciding.isPresent()) {
+            HookResult refused = enforce(r, session, v, deciding.get(), null);
             if (refused != HookResult.DECLINED) {
                 return refused;
             }
@@ -204,34 +256,64 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     }
 
     /**
-     * The reply for {@code verdict} at an enforcement point; in dry-run none (DECLINED), and the
-     * first refusal of the transaction is remembered and logged at INFO with the reply it would have been.
+     * Among {@code policies} in dry-run or not ({@code dryRun}), the one whose action on {@code v}
+     * is the most severe, if any refuses (the first among equals, in recipient order).
      */
-    private static HookResult enforce(Runtime r, SMTPSession session, Verdict verdict) {
-        HookResult result = refusal(verdict);
-        if (!r.config.dryRun() || result == HookResult.DECLINED) {
+    private static Optional<RecipientPolicy> strictest(Verdict v, Set<RecipientPolicy> policies, boolean dryRun) {
+        RecipientPolicy best = null;
+        Action.Kind bestKind = Action.Kind.ACCEPT;
+        for (RecipientPolicy p : policies) {
+            Action.Kind kind = v.under(p.actions()).action().kind();
+            if (p.dryRun() == dryRun && kind.outranks(bestKind)) {
+                best = p;
+                bestKind = kind;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * The reply for {@code verdict} under {@code policy} at an enforcement point ({@code rcpt}
+     * null at MAIL and DATA). A refusal is logged at INFO; in dry-run none is given (DECLINED),
+     * and the transaction's first would-have refusal is remembered and logged with its reply.
+     */
+    private static HookResult enforce(Runtime r, SMTPSession session, Verdict verdict, RecipientPolicy policy, MailAddress rcpt) {
+        Verdict.Decision decision = verdict.under(policy.actions());
+        if (!verdict.isPending()) {
+            r.transactions.metrics().decided(verdict, decision, policy.dryRun());
+        }
+        HookResult result = refusal(decision);
+        if (result == HookResult.DECLINED) {
+            return result;
+        }
+        String reply = result.getSmtpRetCode() + " " + result.getSmtpDescription();
+        String to = rcpt == null ? "" : Sanitizer.log(rcpt.asString());
+        if (!policy.dryRun()) {
+            LOGGER.info("SPF refused {} rcpt={} policy={} reply={}", describe(decision), to, policy.name(), reply);
             return result;
         }
         if (session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction).isEmpty()) {
-            String reply = result.getSmtpRetCode() + " " + result.getSmtpDescription();
             session.setAttachment(SpfAttachments.WOULD_HAVE, reply, State.Transaction);
-            verdict.deciding().ifPresentOrElse(o -> LOGGER.info(
-                    "SPF dry-run: would have refused ip={} helo={} sender={} identity={} result={} action={} reply={}",
-                    o.request().ip(), Sanitizer.log(o.request().helo()), Sanitizer.log(o.request().sender()),
-                    o.request().identity().token(), o.result().token(), verdict.action().token(), reply),
-                () -> LOGGER.info("SPF dry-run: would have refused action={} reply={}", verdict.action().token(), reply));
+            LOGGER.info("SPF dry-run: would have refused {} rcpt={} policy={} reply={}", describe(decision), to, policy.name(), reply);
         }
         return HookResult.DECLINED;
     }
 
-    /** The SMTP reply for a refusing verdict; DECLINED otherwise. */
-    static HookResult refusal(Verdict verdict) {
-        Action action = verdict.action();
+    /** The deciding outcome's inputs and result for a log line. */
+    private static String describe(Verdict.Decision decision) {
+        return decision.deciding().map(o -> "ip=" + o.request().ip() + " helo=" + Sanitizer.log(o.request().helo()) + " sender="
+                + Sanitizer.log(o.request().sender()) + " identity=" + o.request().identity().token() + " result=" + o.result().token())
+            .orElse("internal fault") + " action=" + decision.action().token();
+    }
+
+    /** The SMTP reply for a refusing decision; DECLINED otherwise. */
+    static HookResult refusal(Verdict.Decision decision) {
+        Action action = decision.action();
         if (!action.refuses()) {
             return HookResult.DECLINED;
         }
         // Only a fault verdict refuses without a deciding outcome: its reply has no values to fill in.
-        String text = verdict.deciding().map(o -> ReplyRenderer.render(action, o))
+        String text = decision.deciding().map(o -> ReplyRenderer.render(action, o))
             .orElseGet(() -> action.text().render(Map.of("result", "temperror", "problem", "internal error")));
         return HookResult.builder()
             .hookReturnCode(action.kind() == Action.Kind.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft())

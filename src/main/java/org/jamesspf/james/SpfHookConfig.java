@@ -99,6 +99,8 @@ public final class SpfHookConfig {
     private final Checks checks;
     private final boolean dryRun;
     private final boolean dryRunComment;
+    private final RecipientPolicy defaultPolicy;
+    private final List<RecipientPolicy> domainPolicies;
 
     /** The {@code <checks>} settings: how evaluations run off the I/O threads. */
     public static final class Checks {
@@ -207,6 +209,8 @@ public final class SpfHookConfig {
         this.checks = b.checks;
         this.dryRun = b.dryRun;
         this.dryRunComment = b.dryRunComment;
+        this.defaultPolicy = new RecipientPolicy(RecipientPolicy.DEFAULT_NAME, List.of(), actions, dryRun, enforceAt);
+        this.domainPolicies = List.copyOf(b.domainPolicies);
     }
 
     /** The defaults, as documented in README and james-conf/smtpserver.xml. */
@@ -276,6 +280,7 @@ public final class SpfHookConfig {
             Duration.ofSeconds(nonNegativeInt(config, "checks.dnsFailureTtlSeconds", (int) DEFAULT_DNS_FAILURE_TTL.getSeconds())),
             positiveInt(config, "checks.maxChecksPerSession", DEFAULT_MAX_CHECKS_PER_SESSION),
             positiveInt(config, "checks.maxChecksPerClientPerMinute", DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE));
+        b.domainPolicies = domainPolicies(config, b);
         if (b.checks.maxWait().compareTo(b.limits.timeBudget()) > 0) {
             throw error("checks.maxWaitMs", b.checks.maxWait().toMillis() + " is longer than <dns><timeBudgetMs> ("
                 + b.limits.timeBudget().toMillis() + "): an I/O thread would wait longer than any check runs");
@@ -283,22 +288,88 @@ public final class SpfHookConfig {
         return new SpfHookConfig(b);
     }
 
+    /**
+     * {@code <domains><domain name="a.example, .b.example">}: per local recipient domain, the
+     * action mapping, dry-run and enforcement point, each inherited from the handler's when absent.
+     * A domain is named in one {@code <domain>} at most. MAIL FROM comes before any recipient, so
+     * neither a domain nor the handler (when domains are configured) may enforce at mail.
+     */
+    private static List<RecipientPolicy> domainPolicies(HierarchicalConfiguration<ImmutableNode> config, Builder b)
+        throws ConfigurationException {
+        List<HierarchicalConfiguration<ImmutableNode>> elements = config.configurationsAt("domains.domain");
+        if (elements.isEmpty()) {
+            return List.of();
+        }
+        if (b.enforceAt == EnforceAt.MAIL) {
+            throw error("enforceAt", "mail cannot be used with <domains>: no recipient, so no recipient domain, is known at MAIL FROM;"
+                + " use rcpt or data");
+        }
+        List<RecipientPolicy> policies = new ArrayList<>();
+        Map<String, String> seen = new java.util.HashMap<>();
+        for (HierarchicalConfiguration<ImmutableNode> d : elements) {
+            String name = d.getString("[@name]", "").trim();
+            String where = "<domains><domain name=\"" + name + "\">";
+            if (name.isEmpty()) {
+                throw new ConfigurationException("<domains><domain>: missing attribute 'name' (the recipient domains it covers,"
+                    + " comma separated; .example.com for subdomains)");
+            }
+            List<String> entries = new ArrayList<>();
+            for (String entry : lowerCase(List.of(name.split(",")))) {
+                entry = entry.trim();
+                String bare = entry.startsWith(".") ? entry.substring(1) : entry;
+                if (!DomainNames.isValidDomain(bare)) {
+                    throw new ConfigurationException(where + ": '" + entry + "' is not a domain name (use .example.com for subdomains)");
+                }
+                entry = entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry;
+                String before = seen.put(entry, name);
+                if (before != null) {
+                    throw new ConfigurationException(where + ": '" + entry + "' is already covered by <domain name=\"" + before + "\">");
+                }
+                entries.add(entry);
+            }
+            boolean dryRun;
+            EnforceAt enforce;
+            try {
+                dryRun = bool(d, "dryRun", b.dryRun);
+                enforce = enumValue(d, "enforceAt", EnforceAt.class, b.enforceAt);
+            } catch (ConfigurationException e) {
+                throw new ConfigurationException(where + e.getMessage());
+            }
+            if (enforce == EnforceAt.MAIL) {
+                throw new ConfigurationException(where + "<enforceAt>: mail is not possible per recipient domain (no recipient is"
+                    + " known at MAIL FROM); use rcpt or data");
+            }
+            ActionPolicy actions = ActionPolicy.from(d, where, b.actions);
+            policies.add(new RecipientPolicy(name, entries, actions, dryRun, enforce));
+        }
+        return policies;
+    }
+
     // ---- structure validation ----
 
     private static final Set<String> RESULTS = Set.of("pass", "fail", "softfail", "neutral", "none", "temperror", "permerror");
     /** The elements each element may hold, by path ("" is the handler). */
-    private static final Map<String, Set<String>> ELEMENTS = Map.of(
-        "", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
-            "defaultExplanation", "checks", "dryRun"),
-        "checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
-            "maxChecksPerSession", "maxChecksPerClientPerMinute"),
-        "skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames"),
-        "actions", Set.of("helo", "mailfrom", "pending"),
-        "actions.helo", RESULTS,
-        "actions.mailfrom", RESULTS,
-        "headers", Set.of("receivedSpf", "authenticationResults", "authservId", "dryRunComment"),
-        "dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups"),
-        "dns.servers", Set.of("server"));
+    private static final Map<String, Set<String>> ELEMENTS = Map.ofEntries(
+        Map.entry("", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
+            "defaultExplanation", "checks", "dryRun", "domains")),
+        Map.entry("domains", Set.of("domain")),
+        Map.entry("domains.domain", Set.of("dryRun", "enforceAt", "actions")),
+        Map.entry("domains.domain.actions", Set.of("helo", "mailfrom", "pending")),
+        Map.entry("domains.domain.actions.helo", RESULTS),
+        Map.entry("domains.domain.actions.mailfrom", RESULTS),
+        Map.entry("checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
+            "maxChecksPerSession", "maxChecksPerClientPerMinute")),
+        Map.entry("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames")),
+        Map.entry("actions", Set.of("helo", "mailfrom", "pending")),
+        Map.entry("actions.helo", RESULTS),
+        Map.entry("actions.mailfrom", RESULTS),
+        Map.entry("headers", Set.of("receivedSpf", "authenticationResults", "authservId", "dryRunComment")),
+        Map.entry("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups")),
+        Map.entry("dns.servers", Set.of("server")));
+
+    /** Elements that take action attributes: a result under helo or mailfrom, or pending. */
+    private static final java.util.regex.Pattern ACTION_ELEMENT =
+        java.util.regex.Pattern.compile("(domains\\.domain\\.)?actions\\.(pending|helo\\.[a-z]+|mailfrom\\.[a-z]+)");
 
     private static void validateStructure(ImmutableNode root) throws ConfigurationException {
         for (String attribute : root.getAttributes().keySet()) {
@@ -319,9 +390,11 @@ public final class SpfHookConfig {
                 throw new ConfigurationException(describe(childPath) + ": unknown element"
                     + (allowed == null ? "" : " (expected one of " + new java.util.TreeSet<>(allowed) + ")"));
             }
-            boolean actionElement = path.startsWith("actions.") || childPath.equals("actions.pending");
+            boolean actionElement = ACTION_ELEMENT.matcher(childPath).matches();
             for (String attribute : child.getAttributes().keySet()) {
-                if (!(actionElement && Set.of("action", "code", "status", "text").contains(attribute))) {
+                boolean known = actionElement ? Set.of("action", "code", "status", "text").contains(attribute)
+                    : childPath.equals("domains.domain") && attribute.equals("name");
+                if (!known) {
                     throw new ConfigurationException(describe(childPath) + ": unknown attribute '" + attribute + "'");
                 }
             }
@@ -555,6 +628,40 @@ public final class SpfHookConfig {
         return dryRun;
     }
 
+    /** The handler-wide policy: recipients of no configured domain, and MAIL FROM enforcement. */
+    public RecipientPolicy defaultPolicy() {
+        return defaultPolicy;
+    }
+
+    /** The {@code <domains>} policies, in configuration order. */
+    public List<RecipientPolicy> domainPolicies() {
+        return domainPolicies;
+    }
+
+    /**
+     * The policy of a recipient domain: the {@code <domain>} naming it exactly, else the one with
+     * the longest ".suffix" entry covering it, else the default.
+     */
+    public RecipientPolicy policyFor(String recipientDomain) {
+        if (domainPolicies.isEmpty()) {
+            return defaultPolicy;
+        }
+        String d = Ascii.toLowerCase(recipientDomain.endsWith(".") ? recipientDomain.substring(0, recipientDomain.length() - 1)
+            : recipientDomain);
+        RecipientPolicy best = defaultPolicy;
+        int bestScore = 0;
+        for (RecipientPolicy p : domainPolicies) {
+            for (String entry : p.domains()) {
+                int score = entry.startsWith(".") ? (d.endsWith(entry) ? entry.length() : 0) : (d.equals(entry) ? Integer.MAX_VALUE : 0);
+                if (score > bestScore) {
+                    best = p;
+                    bestScore = score;
+                }
+            }
+        }
+        return best;
+    }
+
     /** In dry-run, whether Authentication-Results carries a comment with the reply that would have been sent. */
     public boolean dryRunComment() {
         return dryRunComment;
@@ -574,7 +681,7 @@ public final class SpfHookConfig {
             && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
             && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout)
             && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation) && checks.equals(c.checks)
-            && dryRun == c.dryRun && dryRunComment == c.dryRunComment;
+            && dryRun == c.dryRun && dryRunComment == c.dryRunComment && domainPolicies.equals(c.domainPolicies);
     }
 
     @Override
@@ -587,7 +694,7 @@ public final class SpfHookConfig {
         return "SpfHookConfig{helo=" + checkHelo + ", mailfrom=" + checkMailFrom + ", enforceAt=" + enforceAt
             + ", exempt=" + exemptRecipients + ", trusted=[" + trustedNetworks + "], actions=" + actions
             + ", resolver=" + resolver + ", servers=" + dnsServers + ", limits=" + limits + ", checks=" + checks
-            + (dryRun ? ", DRY RUN" : "") + "}";
+            + (dryRun ? ", DRY RUN" : "") + (domainPolicies.isEmpty() ? "" : ", domains=" + domainPolicies) + "}";
     }
 
     private static final class Builder {
@@ -612,5 +719,6 @@ public final class SpfHookConfig {
         Limits limits = Limits.defaults();
         String defaultExplanation = SpfChecker.DEFAULT_EXPLANATION;
         Checks checks = Checks.defaults();
+        List<RecipientPolicy> domainPolicies = List.of();
     }
 }

@@ -3,6 +3,7 @@ package org.jamesspf.james;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import org.apache.james.metrics.api.Metric;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
@@ -12,23 +13,37 @@ import org.jamesspf.spf.CheckOutcome;
  * The plugin's metrics, through James's {@link MetricFactory}, so they show wherever James's
  * metrics go (JMX, the WebAdmin metrics endpoint). Names (README "Metrics"):
  * <ul>
- *   <li>{@code spf.decision.<identity>.<result>.<action>}: per identity checked in a transaction, its
- *       result and the action actually taken (accept in dry-run);</li>
- *   <li>{@code spf.dryrun.wouldHaveRefused.<identity>.<result>.<action>}: dry-run transactions that
- *       would have been refused, by the deciding identity, result and action;</li>
- *   <li>{@code spf.skipped.<reason>}; {@code spf.pending.applied} (the pending action given);
- *       {@code spf.budget.exceeded} (checks not run, RFC 7208 11.1); {@code spf.faults};</li>
+ *   <li>{@code spf.decision.<identity>.<result>.<action>}: per decision applied (at MAIL and DATA per
+ *       transaction, at RCPT per recipient) and identity checked, its result and the action actually
+ *       taken (accept in dry-run);</li>
+ *   <li>{@code spf.dryrun.wouldHaveRefused.<identity>.<result>.<action>}: dry-run decisions that
+ *       would have refused, by the deciding identity, result and action;</li>
+ *   <li>{@code spf.skipped.<reason>}; {@code spf.budget.exceeded} (checks not run, RFC 7208 11.1);
+ *       {@code spf.faults};</li>
+ *   <li>at the enforcement point, per identity: {@code spf.pending.ready} (done before it was
+ *       reached), {@code spf.pending.answeredInTime} (waited for and done within the bound),
+ *       {@code spf.pending.applied} (not done: the pending action given); timer
+ *       {@code spf.enforcement.wait} (the I/O thread's wait);</li>
  *   <li>{@code spf.check.time} (timer, per evaluation), {@code spf.dns.lookups} and
  *       {@code spf.dns.voidLookups} (RFC 7208 4.6.4 counters, summed over evaluations),
- *       {@code spf.checks} (evaluations).</li>
+ *       {@code spf.dns.queries} (queries sent, summed), {@code spf.checks} (evaluations); and
+ *       where James's Dropwizard registry is bound (every Guice James), the histogram
+ *       {@code spf.dns.queriesPerCheck}.</li>
  * </ul>
  */
 final class SpfMetrics {
     private final MetricFactory factory;
+    private final IntConsumer queriesPerCheck;
     private final ConcurrentHashMap<String, Metric> counters = new ConcurrentHashMap<>();
 
     SpfMetrics(MetricFactory factory) {
+        this(factory, n -> { });
+    }
+
+    /** @param queriesPerCheck the histogram of DNS queries per evaluation */
+    SpfMetrics(MetricFactory factory, IntConsumer queriesPerCheck) {
         this.factory = Objects.requireNonNull(factory, "factory");
+        this.queriesPerCheck = Objects.requireNonNull(queriesPerCheck, "queriesPerCheck");
     }
 
     private Metric counter(String name) {
@@ -40,29 +55,45 @@ final class SpfMetrics {
         return factory.timer("spf.check.time");
     }
 
+    /** Starts the timer of an I/O thread's wait at an enforcement point. */
+    TimeMetric waitTimer() {
+        return factory.timer("spf.enforcement.wait");
+    }
+
     void evaluated(CheckOutcome outcome) {
         counter("spf.checks").increment();
         counter("spf.dns.lookups").add(outcome.dnsLookups());
         counter("spf.dns.voidLookups").add(outcome.voidLookups());
+        counter("spf.dns.queries").add(outcome.dnsQueries());
+        queriesPerCheck.accept(outcome.dnsQueries());
     }
 
-    /** A transaction's final verdict: one decision per identity; in dry-run, the would-have refusal. */
-    void decided(Verdict verdict, boolean dryRun) {
+    /** One decision applied: per identity its result and the action taken; in dry-run, the would-have refusal. */
+    void decided(Verdict verdict, Verdict.Decision decision, boolean dryRun) {
         if (verdict.skipReason().isPresent()) {
             return;
         }
-        String taken = dryRun ? Action.accept().token() : verdict.action().token();
+        Action action = decision.action();
+        String taken = dryRun ? Action.accept().token() : action.token();
         for (CheckOutcome o : verdict.outcomes()) {
             counter("spf.decision." + o.request().identity().token() + "." + o.result().token() + "." + taken).increment();
         }
-        if (dryRun && verdict.action().refuses()) {
-            verdict.deciding().ifPresent(o -> counter("spf.dryrun.wouldHaveRefused." + o.request().identity().token() + "."
-                + o.result().token() + "." + verdict.action().token()).increment());
+        if (dryRun && action.refuses()) {
+            decision.deciding().ifPresent(o -> counter("spf.dryrun.wouldHaveRefused." + o.request().identity().token() + "."
+                + o.result().token() + "." + action.token()).increment());
         }
     }
 
     void skipped(String reason) {
         counter("spf.skipped." + reason.toLowerCase(Locale.ROOT)).increment();
+    }
+
+    void ready() {
+        counter("spf.pending.ready").increment();
+    }
+
+    void answeredInTime() {
+        counter("spf.pending.answeredInTime").increment();
     }
 
     void pendingApplied() {

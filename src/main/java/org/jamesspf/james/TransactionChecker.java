@@ -106,80 +106,86 @@ final class TransactionChecker {
         IpAddress ip = clientAddress(session);
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
         String senderText = sender.isNullSender() ? "" : sender.asString();
-        Optional<String> skip = skipReason(config, session, ip, helo, sender);
+        Optional<String> skip = skipReason(config, session.getUsername() != null, session.isRelayingAllowed(), ip, helo, sender);
         if (skip.isPresent()) {
             LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
             metrics.skipped(skip.get());
             return new Pending(skip, List.of());
         }
-        String receiver = receiver(session);
         List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
-        // RFC 7208 2.3: HELO is checked when it is a FQDN; 2.4: MAIL FROM, postmaster@HELO for <>.
         java.util.function.Supplier<String> budget = budget(session, ip);
-        if (config.checkHelo() && DomainNames.isValidDomain(helo)) {
-            tickets.add(scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver), budget));
-        }
-        if (config.checkMailFrom()) {
-            tickets.add(scheduler.start(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver), budget));
+        for (CheckRequest request : requests(config, ip, helo, senderText, receiver(session))) {
+            tickets.add(scheduler.start(request, budget));
         }
         return new Pending(Optional.empty(), tickets);
     }
 
     /**
+     * The identities a transaction checks, in order. RFC 7208 2.3: HELO when it is a fully
+     * qualified domain name; 2.4: MAIL FROM, postmaster@HELO for the null sender ({@code senderText} empty).
+     */
+    static List<CheckRequest> requests(SpfHookConfig config, IpAddress ip, String helo, String senderText, String receiver) {
+        List<CheckRequest> requests = new ArrayList<>(2);
+        if (config.checkHelo() && DomainNames.isValidDomain(helo)) {
+            requests.add(CheckRequest.helo(ip, helo).withReceiver(receiver));
+        }
+        if (config.checkMailFrom()) {
+            requests.add(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
+        }
+        return requests;
+    }
+
+    /**
      * The verdict, waiting at most {@code maxWaitNanos} in all for the checks. A check still
-     * running then (or never started: a cap) takes the pending action, unless a finished check's
-     * action is more severe; {@link Verdict#isPending()} says to resolve again later.
+     * running then is {@link Verdict.State#PENDING} (its policy's pending action applies, and
+     * {@link Verdict#isPending()} says to resolve again later); one never started for the budget
+     * is {@link Verdict.State#NOT_RUN}.
      */
     Verdict resolve(Pending pending, long maxWaitNanos) {
         if (pending.skipReason.isPresent()) {
             return Verdict.skipped(pending.skipReason.get());
         }
+        org.apache.james.metrics.api.TimeMetric waited = metrics.waitTimer();
         long deadline = System.nanoTime() + maxWaitNanos;
         List<CheckOutcome> outcomes = new ArrayList<>(2);
-        Action action = Action.accept();
-        CheckOutcome deciding = null;
-        boolean anyPending = false;
+        List<Verdict.State> states = new ArrayList<>(2);
         for (CheckScheduler.Ticket ticket : pending.tickets) {
+            boolean readyBefore = ticket.isReady();
             Optional<CheckOutcome> done = scheduler.await(ticket, deadline - System.nanoTime());
-            CheckOutcome outcome;
-            Action a;
+            CheckRequest q = ticket.request;
             if (done.isPresent()) {
-                outcome = done.get();
-                a = config.actions().actionFor(outcome.request().identity(), outcome.result());
+                outcomes.add(done.get());
+                states.add(Verdict.State.DONE);
+                if (readyBefore) {
+                    metrics.ready();
+                } else {
+                    metrics.answeredInTime();
+                }
             } else if (ticket.overBudget()) {
                 // RFC 7208 11.1: not checked; the temperror action applies, logged as such
-                CheckRequest q = ticket.request;
-                outcome = CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.BUDGET_EXCEEDED, "check not run: " + ticket.refusal().orElse(""));
-                a = config.actions().actionFor(q.identity(), SpfResult.TEMPERROR);
+                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.BUDGET_EXCEEDED, "check not run: " + ticket.refusal().orElse("")));
+                states.add(Verdict.State.NOT_RUN);
                 metrics.budgetExceeded();
-                LOGGER.info("SPF check not run ip={} helo={} sender={} identity={} domain={} action={} why={}", q.ip(),
+                LOGGER.info("SPF check not run ip={} helo={} sender={} identity={} domain={} why={}", q.ip(),
                     Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
-                    a.token(), ticket.refusal().orElse(""));
+                    ticket.refusal().orElse(""));
             } else {
-                anyPending = true;
                 // Headers written now say temperror for this identity, with why.
-                outcome = CheckOutcome.of(ticket.request, SpfResult.TEMPERROR, Reason.TIME_BUDGET,
-                    ticket.refusal().map(r -> PENDING_PROBLEM + ": " + r).orElse(PENDING_PROBLEM));
-                a = config.actions().pending();
+                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.TIME_BUDGET,
+                    ticket.refusal().map(r -> PENDING_PROBLEM + ": " + r).orElse(PENDING_PROBLEM)));
+                states.add(Verdict.State.PENDING);
                 metrics.pendingApplied();
-                CheckRequest q = ticket.request;
-                LOGGER.info("SPF check pending ip={} helo={} sender={} identity={} domain={} action={} why={}", q.ip(),
+                LOGGER.info("SPF check pending ip={} helo={} sender={} identity={} domain={} why={}", q.ip(),
                     Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
-                    a.token(), ticket.refusal().orElse("not done within " + config.checks().maxWait().toMillis() + " ms"));
-            }
-            outcomes.add(outcome);
-            // a HELO refusal stands even when MAIL FROM passes; the more severe action wins
-            if (a.kind().outranks(action.kind())) {
-                action = a;
-                deciding = outcome;
+                    ticket.refusal().orElse("not done within " + config.checks().maxWait().toMillis() + " ms"));
             }
         }
-        Verdict verdict = Verdict.of(outcomes, action, Optional.ofNullable(deciding));
-        if (anyPending) {
-            return verdict.pending();
-        }
-        metrics.decided(verdict, config.dryRun());
-        return verdict;
+        waited.stopAndPublish();
+        return Verdict.of(outcomes, states);
+    }
+
+    SpfMetrics metrics() {
+        return metrics;
     }
 
     /** One INFO line per evaluation, with its inputs, result and why; the trace at DEBUG. */
@@ -203,7 +209,6 @@ final class TransactionChecker {
      */
     Verdict fault(SMTPSession session, MaybeSender sender) {
         metrics.fault();
-        Action action = config.actions().actionFor(Identity.MAILFROM, SpfResult.TEMPERROR);
         CheckRequest request;
         try {
             String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
@@ -212,17 +217,18 @@ final class TransactionChecker {
         } catch (RuntimeException e) {
             // Already on the fault path: log and fall back to a verdict without outcomes.
             LOGGER.warn("SPF: could not read the transaction after an internal fault: {}", e.toString());
-            return Verdict.fault(action);
+            return Verdict.unreadableFault();
         }
-        CheckOutcome fault = CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error");
-        return Verdict.of(List.of(fault), action, Optional.of(fault));
+        return Verdict.of(List.of(CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error")));
     }
 
-    private static Optional<String> skipReason(SpfHookConfig config, SMTPSession session, IpAddress ip, String helo, MaybeSender sender) {
-        if (config.skipAuthenticated() && session.getUsername() != null) {
+    /** Why a transaction is not checked (the {@code <skip>} settings), if so. */
+    static Optional<String> skipReason(SpfHookConfig config, boolean authenticated, boolean relayingAllowed, IpAddress ip, String helo,
+                                       MaybeSender sender) {
+        if (config.skipAuthenticated() && authenticated) {
             return Optional.of("authenticated");
         }
-        if (config.skipRelayingAllowed() && session.isRelayingAllowed()) {
+        if (config.skipRelayingAllowed() && relayingAllowed) {
             return Optional.of("relaying-allowed");
         }
         if (config.trustedNetworks().contains(ip)) {

@@ -16,11 +16,12 @@ public final class CheckOutcome {
     private final String explanation;
     private final int dnsLookups;
     private final int voidLookups;
+    private final int dnsQueries;
     private final long elapsedNanos;
     private final List<TraceEvent> trace;
 
     CheckOutcome(CheckRequest request, SpfResult result, Reason reason, String term, String problem, String explanation,
-                 int dnsLookups, int voidLookups, long elapsedNanos, List<TraceEvent> trace) {
+                 int dnsLookups, int voidLookups, int dnsQueries, long elapsedNanos, List<TraceEvent> trace) {
         this.request = Objects.requireNonNull(request, "request");
         this.result = Objects.requireNonNull(result, "result");
         this.reason = Objects.requireNonNull(reason, "reason");
@@ -29,13 +30,14 @@ public final class CheckOutcome {
         this.explanation = Objects.requireNonNull(explanation, "explanation");
         this.dnsLookups = dnsLookups;
         this.voidLookups = voidLookups;
+        this.dnsQueries = dnsQueries;
         this.elapsedNanos = elapsedNanos;
         this.trace = List.copyOf(trace);
     }
 
     /** An outcome made outside the engine (e.g. an adapter's fault handling), with no trace. */
     public static CheckOutcome of(CheckRequest request, SpfResult result, Reason reason, String problem) {
-        return new CheckOutcome(request, result, reason, "", problem, "", 0, 0, 0, List.of());
+        return new CheckOutcome(request, result, reason, "", problem, "", 0, 0, 0, 0, List.of());
     }
 
     public CheckRequest request() {
@@ -81,6 +83,14 @@ public final class CheckOutcome {
     /** RFC 7208 4.6.4: lookups that found no data or no name. */
     public int voidLookups() {
         return voidLookups;
+    }
+
+    /**
+     * DNS queries sent (each A, AAAA, MX, PTR and TXT, fetch-ahead's included), unlike the RFC
+     * counters above. Not part of equality: fetch-ahead may send more for the same outcome.
+     */
+    public int dnsQueries() {
+        return dnsQueries;
     }
 
     public long elapsedNanos() {

@@ -82,6 +82,8 @@ final class Evaluation {
         }
     }
     private final SpfDns dns;
+    /** The queries this evaluation sent (fetch-ahead's included). */
+    final CountingDns queries;
     private final Limits limits;
     private final boolean tracing;
     private final Explanations explanations;
@@ -89,7 +91,8 @@ final class Evaluation {
 
     Evaluation(SpfChecker checker, CheckRequest request, long deadline) {
         this.checker = checker;
-        this.dns = checker.dns();
+        this.queries = new CountingDns(checker.dns());
+        this.dns = queries;
         this.limits = checker.limits();
         this.tracing = checker.tracing();
         this.request = request;

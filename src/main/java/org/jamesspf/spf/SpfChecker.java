@@ -88,7 +88,7 @@ public final class SpfChecker {
         Evaluation evaluation = new Evaluation(this, request, start + limits.timeBudget().toNanos());
         Evaluation.Step step = evaluation.run();
         return new CheckOutcome(request, step.result, step.reason, step.term, step.problem, step.explanation,
-            evaluation.lookups, evaluation.voids, System.nanoTime() - start, evaluation.trace);
+            evaluation.lookups, evaluation.voids, evaluation.queries.get(), System.nanoTime() - start, evaluation.trace);
     }
 
     /** Parses a record once per distinct text (RFC 7208 4.6: parse before evaluating). */

@@ -48,8 +48,7 @@ class HookFuzzTest {
         String explanation = data.consumeRemainingAsString();
         Action action = Action.refuse(Action.Kind.REJECT, "550", "5.7.23",
             ReplyTemplate.parse("{result} {identity} {domain} {ip} {sender} {helo} {explanation} {problem}"));
-        Verdict verdict = Verdict.of(List.of(mailOutcome), action, Optional.of(mailOutcome));
-        HookResult refusal = SpfHook.refusal(verdict);
+        HookResult refusal = SpfHook.refusal(new Verdict.Decision(action, Optional.of(mailOutcome)));
         assertPrintableLine(refusal.getSmtpDescription(), ReplyTemplate.MAX_TEXT_LENGTH + 16);
         String text = action.text().render(Map.of("explanation", explanation, "helo", helo, "sender", sender));
         assertPrintableLine(text, ReplyTemplate.MAX_TEXT_LENGTH);

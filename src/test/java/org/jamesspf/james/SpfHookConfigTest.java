@@ -137,6 +137,63 @@ class SpfHookConfigTest {
     }
 
     @Test
+    @DisplayName("<domains>: a domain's policy inherits what it does not set; exact name over the longest .suffix over the default")
+    void domainPolicies() throws Exception {
+        SpfHookConfig config = parse("<dryRun>false</dryRun><actions><mailfrom><softfail action=\"defer\"/></mailfrom></actions>"
+            + "<domains>"
+            + "<domain name=\"strict.example, .strict.example\"><actions><mailfrom><softfail action=\"reject\"/>"
+            + "<neutral action=\"reject\" code=\"554\"/></mailfrom><pending action=\"accept\"/></actions></domain>"
+            + "<domain name=\"Tag.Example.\"><dryRun>true</dryRun><enforceAt>data</enforceAt></domain>"
+            + "<domain name=\".sub.strict.example\"><actions><mailfrom><fail action=\"accept\"/></mailfrom></actions></domain>"
+            + "</domains>");
+        RecipientPolicy strict = config.policyFor("strict.example");
+        assertThat(strict.name()).isEqualTo("strict.example, .strict.example");
+        assertThat(strict.actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).kind()).isEqualTo(Action.Kind.REJECT);
+        assertThat(strict.actions().actionFor(Identity.MAILFROM, SpfResult.NEUTRAL).code()).isEqualTo("554");
+        // inherited: the handler's fail rejection and temperror deferral
+        assertThat(strict.actions().actionFor(Identity.MAILFROM, SpfResult.FAIL).kind()).isEqualTo(Action.Kind.REJECT);
+        assertThat(strict.actions().actionFor(Identity.HELO, SpfResult.TEMPERROR).kind()).isEqualTo(Action.Kind.DEFER);
+        assertThat(strict.actions().pending().refuses()).isFalse();
+        assertThat(strict.dryRun()).isFalse();
+        assertThat(strict.enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.RCPT);
+        assertThat(config.policyFor("mx.strict.example")).isSameAs(strict);
+        assertThat(config.policyFor("a.sub.strict.example").name()).isEqualTo(".sub.strict.example");
+        assertThat(config.policyFor("a.sub.strict.example").actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).kind())
+            .as("inherits the handler's, not strict.example's").isEqualTo(Action.Kind.DEFER);
+        RecipientPolicy tag = config.policyFor("TAG.example");
+        assertThat(tag.dryRun()).isTrue();
+        assertThat(tag.enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.DATA);
+        assertThat(tag.actions()).isEqualTo(config.actions());
+        assertThat(config.policyFor("other.example")).isSameAs(config.defaultPolicy());
+        assertThat(config.policyFor("notstrict.example")).as("a suffix entry matches at a label boundary only")
+            .isSameAs(config.defaultPolicy());
+        assertThat(config.defaultPolicy().actions()).isEqualTo(config.actions());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @DisplayName("<domains> errors name the element at fault")
+    @CsvSource(delimiter = '|', value = {
+        "<domains><domain/></domains>|<domains><domain>: missing attribute 'name'",
+        "<domains><domain name=\"a..b\"/></domains>|<domains><domain name=\"a..b\">: 'a..b' is not a domain name",
+        "<domains><domain name=\"a.example\"/><domain name=\"b.example,A.example\"/></domains>"
+            + "|<domains><domain name=\"b.example,A.example\">: 'a.example' is already covered by <domain name=\"a.example\">",
+        "<domains><domain name=\"a.example\"><enforceAt>mail</enforceAt></domain></domains>"
+            + "|<domains><domain name=\"a.example\"><enforceAt>: mail is not possible per recipient domain",
+        "<enforceAt>mail</enforceAt><domains><domain name=\"a.example\"/></domains>|<enforceAt>: mail cannot be used with <domains>",
+        "<domains><domain name=\"a.example\"><dryRun>maybe</dryRun></domain></domains>"
+            + "|<domains><domain name=\"a.example\"><dryRun>: 'maybe' is not a boolean",
+        "<domains><domain name=\"a.example\"><actions><mailfrom><fail action=\"bounce\"/></mailfrom></actions></domain></domains>"
+            + "|<domains><domain name=\"a.example\"><actions><mailfrom><fail>: unknown action 'bounce'",
+        "<domains><domain name=\"a.example\"><actions><pending action=\"reject\"/></actions></domain></domains>"
+            + "|<domains><domain name=\"a.example\"><actions><pending>: a check still in progress proves nothing",
+        "<domains><domain name=\"a.example\"><skip/></domain></domains>|<domains><domain><skip>: unknown element",
+        "<domains><domain name=\"a.example\" colour=\"red\"/></domains>|<domains><domain>: unknown attribute 'colour'",
+        "<domains><zone name=\"a.example\"/></domains>|<domains><zone>: unknown element"})
+    void domainErrors(String body, String message) {
+        assertThatThrownBy(() -> parse(body)).isInstanceOf(ConfigurationException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
     @DisplayName("a bad attribute on the handler itself is refused")
     void unknownHandlerAttribute() {
         assertThatThrownBy(() -> {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The transaction's checks on a fake session: fault verdicts, reuse of outcomes, waits and pending verdicts. */
 class TransactionCheckerTest {
+    private static final ActionPolicy DEFAULT_ACTIONS = ActionPolicy.defaults();
     /** A resolver that counts TXT queries and answers them from a zone, throws, or holds names until released. */
     static final class ScriptedDns implements SpfDns {
         final InMemoryZone zone;
@@ -107,7 +108,7 @@ class TransactionCheckerTest {
         MaybeSender sender = MaybeSender.getMailSender("alice@pass.test");
         assertThatThrownBy(() -> decide(transactions, session, "alice@pass.test")).isInstanceOf(IllegalStateException.class);
         Verdict fault = transactions.fault(session, sender);
-        assertThat(fault.action().kind()).isEqualTo(Action.Kind.DEFER);
+        assertThat(fault.under(DEFAULT_ACTIONS).action().kind()).isEqualTo(Action.Kind.DEFER);
         CheckOutcome outcome = fault.outcomes().get(0);
         assertThat(outcome.result()).isEqualTo(SpfResult.TEMPERROR);
         assertThat(outcome.reason()).isEqualTo(Reason.INTERNAL_ERROR);
@@ -116,16 +117,16 @@ class TransactionCheckerTest {
         assertThat(outcome.request().helo()).isEqualTo("helo.pass.test");
         String header = HeaderRenderer.authenticationResults("mx.receiver.test", fault.outcomes());
         assertThat(header).contains("sender IP is 192.0.2.77").contains("smtp.mailfrom=alice@pass.test").doesNotContain("0.0.0.0");
-        assertThat(SpfHook.refusal(fault).getSmtpRetCode()).isEqualTo("451");
+        assertThat(SpfHook.refusal(fault.under(DEFAULT_ACTIONS)).getSmtpRetCode()).isEqualTo("451");
     }
 
     @Test
     @DisplayName("a fault verdict without a readable transaction still defers, and writes no header")
     void faultWithoutRequest() {
-        Verdict fault = Verdict.fault(SpfHookConfig.defaults().actions().actionFor(org.jamesspf.spf.Identity.MAILFROM, SpfResult.TEMPERROR));
+        Verdict fault = Verdict.unreadableFault();
         assertThat(fault.outcomes()).isEmpty();
-        assertThat(SpfHook.refusal(fault).getSmtpRetCode()).isEqualTo("451");
-        assertThat(SpfHook.refusal(fault).getSmtpDescription()).startsWith("4.7.24 ");
+        assertThat(SpfHook.refusal(fault.under(DEFAULT_ACTIONS)).getSmtpRetCode()).isEqualTo("451");
+        assertThat(SpfHook.refusal(fault.under(DEFAULT_ACTIONS)).getSmtpDescription()).startsWith("4.7.24 ");
     }
 
     @Test
@@ -153,9 +154,9 @@ class TransactionCheckerTest {
         long start = System.nanoTime();
         Verdict first = transactions.resolve(pending, Duration.ofMillis(50).toNanos());
         assertThat(first.isPending()).isTrue();
-        assertThat(first.action().kind()).isEqualTo(Action.Kind.DEFER);
-        assertThat(SpfHook.refusal(first).getSmtpRetCode()).isEqualTo("451");
-        assertThat(SpfHook.refusal(first).getSmtpDescription()).isEqualTo("4.7.24 SPF check of MAIL FROM held.test still in progress, try again later");
+        assertThat(first.under(DEFAULT_ACTIONS).action().kind()).isEqualTo(Action.Kind.DEFER);
+        assertThat(SpfHook.refusal(first.under(DEFAULT_ACTIONS)).getSmtpRetCode()).isEqualTo("451");
+        assertThat(SpfHook.refusal(first.under(DEFAULT_ACTIONS)).getSmtpDescription()).isEqualTo("4.7.24 SPF check of MAIL FROM held.test still in progress, try again later");
         assertThat(first.outcomes().get(0).problem()).isEqualTo(TransactionChecker.PENDING_PROBLEM);
         // a retry of the same check joins the running evaluation and does not wait again
         TransactionChecker.Pending retry = transactions.begin(session, MaybeSender.getMailSender("alice@held.test"));
