@@ -41,11 +41,21 @@ final class JamesTestServer implements AutoCloseable {
     /** As above, with text replacements applied to the test smtpserver.xml (e.g. to announce AUTH). */
     static JamesTestServer start(Path workDir, String handlerXml, java.util.Map<String, String> smtpReplacements, Module... overrides)
         throws Exception {
+        return start(workDir, handlerXml, smtpReplacements, java.util.Map.of(), overrides);
+    }
+
+    /** WebAdmin on a random loopback port with the SPF explain route and James's Prometheus metrics route. */
+    static final String WEBADMIN_WITH_SPF = "enabled=true\nport=0\nhost=127.0.0.1\n"
+        + "extensions.routes=org.jamesspf.james.webadmin.SpfExplainRoutes,org.apache.james.webadmin.dropwizard.MetricsRoutes\n";
+
+    /** As above, {@code files} replacing whole configuration files (e.g. webadmin.properties). */
+    static JamesTestServer start(Path workDir, String handlerXml, java.util.Map<String, String> smtpReplacements,
+                                 java.util.Map<String, String> files, Module... overrides) throws Exception {
         Path conf = Files.createDirectories(workDir.resolve("conf"));
         for (String file : List.of("smtpserver.xml", "mailetcontainer.xml", "imapserver.xml", "pop3server.xml", "lmtpserver.xml",
             "managesieveserver.xml", "domainlist.xml", "webadmin.properties", "jmx.properties", "dnsservice.xml",
             "usersrepository.xml")) {
-            String text = resource("james-test-conf/" + file);
+            String text = files.containsKey(file) ? files.get(file) : resource("james-test-conf/" + file);
             if (file.equals("smtpserver.xml")) {
                 text = text.replace(HANDLER_PLACEHOLDER, withLongWait(handlerXml));
                 for (java.util.Map.Entry<String, String> r : smtpReplacements.entrySet()) {
@@ -96,6 +106,10 @@ final class JamesTestServer implements AutoCloseable {
 
     <T extends org.apache.james.utils.GuiceProbe> T probe(Class<T> type) {
         return server.getProbe(type);
+    }
+
+    int webAdminPort() {
+        return server.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue();
     }
 
     int smtpPort() {

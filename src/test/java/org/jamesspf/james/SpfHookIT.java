@@ -48,7 +48,13 @@ class SpfHookIT {
 
     /** Sends one message and returns the reply to RCPT (and to DATA's end when accepted). */
     static String[] transaction(String clientIp, String helo, String sender, String rcpt, String message) throws Exception {
-        try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), clientIp)) {
+        return transaction(james, clientIp, helo, sender, rcpt, message);
+    }
+
+    /** EHLO, MAIL, one RCPT and (when accepted) DATA against {@code server}: the three replies. */
+    static String[] transaction(JamesTestServer server, String clientIp, String helo, String sender, String rcpt, String message)
+        throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(server.smtpPort(), clientIp)) {
             smtp.command("EHLO " + helo);
             String mail = smtp.command("MAIL FROM:<" + sender + ">");
             String rcptReply = smtp.command("RCPT TO:<" + rcpt + ">");
