@@ -35,10 +35,16 @@ public final class DemoServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** WebAdmin's port (the explain and metrics routes). */
+    public int webAdminPort() {
+        return james.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.getInteger("demo.smtpPort", 2525);
+        int webAdminPort = Integer.getInteger("demo.webadminPort", 8000);
         boolean selfCheckOnly = Boolean.getBoolean("demo.selfCheckOnly");
-        DemoServer demo = start(Path.of("target", "demo-james").toAbsolutePath(), port);
+        DemoServer demo = start(Path.of("target", "demo-james").toAbsolutePath(), port, webAdminPort);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close));
         demo.printInstructions();
         demo.selfCheck(System.out);
@@ -50,10 +56,10 @@ public final class DemoServer implements AutoCloseable {
         Thread.currentThread().join();
     }
 
-    public static DemoServer start(Path workDir, int port) throws Exception {
+    public static DemoServer start(Path workDir, int port, int webAdminPort) throws Exception {
         deleteRecursively(workDir);
         TestDnsServer dns = TestDnsServer.start(TestDnsServer.Zone.fromZoneFile(DemoWorkDir.zoneFile()));
-        DemoWorkDir.write(workDir, port, dns.address(), "");
+        DemoWorkDir.write(workDir, port, webAdminPort, dns.address(), "");
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
             .workingDirectory(workDir.toFile())
             .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
@@ -74,6 +80,10 @@ public final class DemoServer implements AutoCloseable {
         System.out.println("      -> refused: 550 5.7.23 SPF fail: 127.0.0.1 is not a mail server of fail.demo; ...");
         System.out.println("  swaks --server 127.0.0.1:" + p + " --helo mail.pass.demo --from alice@pass.demo --to bob@receiver.demo");
         System.out.println("      -> delivered to " + workDir.resolve("var/mail/inbox") + " with Received-SPF and Authentication-Results");
+        String web = "http://127.0.0.1:" + webAdminPort();
+        System.out.println("What SPF would do, step by step (WebAdmin explain route), and the metrics:");
+        System.out.println("  curl '" + web + "/spf/explain?ip=127.0.0.1&sender=alice@fail.demo&helo=mail.pass.demo&rcpt=bob@receiver.demo'");
+        System.out.println("  curl -s " + web + "/metrics | grep '^spf_'");
         System.out.println();
     }
 

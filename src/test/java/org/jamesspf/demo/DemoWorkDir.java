@@ -40,8 +40,9 @@ public final class DemoWorkDir {
     /**
      * Writes {@code workDir/conf/}: the demo conf files and the patched smtpserver.xml.
      * {@code smtpPort} 0 lets the OS choose; {@code extraHandlerXml} is appended inside the SPF handler.
+     * {@code webAdminPort}: WebAdmin's port (0: the OS chooses).
      */
-    public static void write(Path workDir, int smtpPort, String dnsServer, String extraHandlerXml) throws Exception {
+    public static void write(Path workDir, int smtpPort, int webAdminPort, String dnsServer, String extraHandlerXml) throws Exception {
         Path project = projectDir();
         Path conf = Files.createDirectories(workDir.resolve("conf"));
         try (Stream<Path> files = Files.list(project.resolve("examples/demo/conf"))) {
@@ -49,6 +50,12 @@ public final class DemoWorkDir {
                 Files.copy(file, conf.resolve(file.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        Path webadmin = conf.resolve("webadmin.properties");
+        String properties = Files.readString(webadmin);
+        if (!properties.contains("\nport=8000\n")) {
+            throw new IllegalStateException(webadmin + " has no port=8000 line");
+        }
+        Files.writeString(webadmin, properties.replace("\nport=8000\n", "\nport=" + webAdminPort + "\n"));
         Files.writeString(conf.resolve("smtpserver.xml"),
             patchSmtpServer(Files.readString(project.resolve("james-conf/smtpserver.xml")), smtpPort, dnsServer, extraHandlerXml));
     }

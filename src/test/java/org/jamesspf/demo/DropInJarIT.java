@@ -106,7 +106,8 @@ class DropInJarIT {
     void dropInJar(@TempDir Path dir) throws Exception {
         int port = freePort();
         Path work = dir.resolve("james");
-        DemoWorkDir.write(work, port, dns.address(), "");
+        int webAdminPort = freePort();
+        DemoWorkDir.write(work, port, webAdminPort, dns.address(), "");
         Path log = dir.resolve("james.log");
         Process james = startJames(work, log);
         try {
@@ -121,6 +122,13 @@ class DropInJarIT {
             assertThat(Files.readString(log)).contains("SPF hook ready")
                 .contains("SPF check ip=127.0.0.1 helo=mail.pass.demo sender=alice@fail.demo identity=mailfrom domain=fail.demo"
                     + " result=fail reason=MATCHED term=-all action=reject lookups=0 void=0 ms=");
+            // the explain route, loaded by James's WebAdmin from the jar in extensions-jars/
+            java.net.http.HttpResponse<String> explain = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + webAdminPort
+                    + "/spf/explain?ip=127.0.0.1&sender=alice@fail.demo&helo=mail.pass.demo")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(explain.statusCode()).as(explain.body()).isEqualTo(200);
+            assertThat(explain.body()).contains("\"reply\" : \"550 5.7.23 SPF fail: 127.0.0.1 is not a mail server of fail.demo");
         } finally {
             james.destroy();
             if (!james.waitFor(30, TimeUnit.SECONDS)) {
@@ -133,7 +141,7 @@ class DropInJarIT {
     @DisplayName("a configuration error stops James at start-up with a message naming the element")
     void configurationErrorStopsJames(@TempDir Path dir) throws Exception {
         Path work = dir.resolve("james");
-        DemoWorkDir.write(work, freePort(), dns.address(),
+        DemoWorkDir.write(work, freePort(), freePort(), dns.address(),
             "<actions><mailfrom><softfail action=\"rejectt\"/></mailfrom></actions>");
         Path log = dir.resolve("james.log");
         Process james = startJames(work, log);
