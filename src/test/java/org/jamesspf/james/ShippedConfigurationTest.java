@@ -58,5 +58,36 @@ class ShippedConfigurationTest {
         if (example.getFileName().toString().equals("enforce-at-data.xml")) {
             assertThat(config.enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.DATA);
         }
+        if (example.getFileName().toString().equals("per-domain.xml")) {
+            assertThat(config.policyFor("mx.strict.example.org").actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).refuses())
+                .isTrue();
+            assertThat(config.policyFor("lists.example.org").dryRun()).isTrue();
+            assertThat(config.policyFor("archive.example.org").enforceAt()).isEqualTo(SpfHookConfig.EnforceAt.DATA);
+            assertThat(config.policyFor("example.org")).isEqualTo(config.defaultPolicy());
+        }
+    }
+
+    @Test
+    @DisplayName("james-conf/smtpserver.xml: the commented <domains> example is a valid configuration")
+    void jamesConfDomainsExample() throws Exception {
+        String xml = Files.readString(DemoWorkDir.projectDir().resolve("james-conf/smtpserver.xml"));
+        String example = xml.substring(xml.indexOf("<domains>"), xml.indexOf("</domains>") + "</domains>".length());
+        SpfHookConfig config = SpfHookConfigTest.parse(example);
+        assertThat(config.domainPolicies()).hasSize(2);
+        assertThat(config.policyFor("lists.example.org").dryRun()).isTrue();
+    }
+
+    @Test
+    @DisplayName("james-conf/webadmin.properties names WebAdmin routes that exist: the explain route and James's metrics route")
+    void jamesConfWebAdmin() throws Exception {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = Files.newBufferedReader(DemoWorkDir.projectDir().resolve("james-conf/webadmin.properties"))) {
+            properties.load(in);
+        }
+        assertThat(properties.getProperty("extensions.routes").split(",")).containsExactly(
+            "org.jamesspf.james.webadmin.SpfExplainRoutes", "org.apache.james.webadmin.dropwizard.MetricsRoutes");
+        for (String route : properties.getProperty("extensions.routes").split(",")) {
+            assertThat(org.apache.james.webadmin.Routes.class.isAssignableFrom(Class.forName(route))).isTrue();
+        }
     }
 }
