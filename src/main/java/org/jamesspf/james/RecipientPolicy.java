@@ -49,11 +49,6 @@ public final class RecipientPolicy {
         return enforceAt;
     }
 
-    /** The action for {@code verdict} under this policy's mapping (before dry-run). */
-    Verdict.Decision decide(Verdict verdict) {
-        return verdict.under(actions);
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof RecipientPolicy)) {

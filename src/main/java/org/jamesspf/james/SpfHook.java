@@ -209,9 +209,11 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
                 atData.add(p);
             }
         }
-        Optional<RecipientPolicy> deciding = strictest(v, atData, false).or(() -> strictest(v, atData, true));
-        if (deciding.isPresent()) {
-            HookResult refused = enforce(r, session, v, deciding.get(), null);
+        if (!atData.isEmpty()) {
+            // none refusing: the decision (accept) is the first policy's, counted once for the message
+            RecipientPolicy deciding = strictest(v, atData, false).or(() -> strictest(v, atData, true))
+                .orElse(atData.iterator().next());
+            HookResult refused = enforce(r, session, v, deciding, null);
             if (refused != HookResult.DECLINED) {
                 return refused;
             }

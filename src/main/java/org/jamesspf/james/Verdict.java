@@ -133,17 +133,6 @@ public final class Verdict {
         return new Decision(action, Optional.ofNullable(deciding));
     }
 
-    /** The decisions of several policies together: the most severe (reject over defer over accept; the first among equals). */
-    static Optional<Decision> strictest(List<Decision> decisions) {
-        Decision strictest = null;
-        for (Decision d : decisions) {
-            if (strictest == null || d.action().kind().outranks(strictest.action().kind())) {
-                strictest = d;
-            }
-        }
-        return Optional.ofNullable(strictest);
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Verdict)) {
