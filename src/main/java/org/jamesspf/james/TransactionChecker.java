@@ -192,10 +192,11 @@ final class TransactionChecker {
     void logEvaluation(CheckOutcome o) {
         CheckRequest q = o.request();
         Action action = config.actions().actionFor(q.identity(), o.result());
-        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={} ms={}",
+        LOGGER.info("SPF check ip={} helo={} sender={} identity={} domain={} result={} reason={} term={} action={} lookups={} void={}"
+            + " ms={} queries={}",
             q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(o.domain()),
             o.result().token(), o.reason(), Sanitizer.log(o.term()), action.token(), o.dnsLookups(), o.voidLookups(),
-            o.elapsedNanos() / 1_000_000);
+            o.elapsedNanos() / 1_000_000, o.dnsQueries());
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debug("SPF trace for {} {}: problem={} explanation={} trace={}", q.identity().token(), Sanitizer.log(o.domain()),
                 Sanitizer.log(o.problem()), Sanitizer.log(o.explanation()), Sanitizer.replyText(o.trace().toString(), 4000));
