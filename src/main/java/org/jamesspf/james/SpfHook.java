@@ -1,5 +1,7 @@
 package org.jamesspf.james;
 
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.MetricRegistry;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -79,9 +81,9 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     }
 
     /** Every Guice James binds Dropwizard's registry (James's metrics live there): the histogram of DNS queries per check. */
-    @com.google.inject.Inject(optional = true)
-    public void setMetricRegistry(com.codahale.metrics.MetricRegistry registry) {
-        com.codahale.metrics.Histogram histogram = registry.histogram("spf.dns.queriesPerCheck");
+    @com.google.inject.Inject(optional = true) // javax.inject has no optional injection
+    public void setMetricRegistry(MetricRegistry registry) {
+        Histogram histogram = registry.histogram("spf.dns.queriesPerCheck");
         this.queriesPerCheck = histogram::update;
     }
 

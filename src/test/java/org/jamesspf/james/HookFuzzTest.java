@@ -113,13 +113,14 @@ class HookFuzzTest {
         "heloNames", "helo", "mailfrom", "fail", "softfail", "temperror", "permerror", "neutral", "none", "pass",
         "receivedSpf", "authenticationResults", "authservId", "resolver", "servers", "server", "queryTimeoutMs",
         "timeBudgetMs", "maxVoidLookups", "checks", "maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds",
-        "dnsFailureTtlSeconds", "pending", "bogus"};
+        "dnsFailureTtlSeconds", "pending", "maxChecksPerSession", "maxChecksPerClientPerMinute", "dryRun", "dryRunComment",
+        "domains", "domain", "bogus"};
     private static final String[] VALUES = {"true", "false", "yes", "mail", "rcpt", "data", "10", "-1", "0", "99999999999",
         "192.0.2.0/24", "2001:db8::/129", "example.com", ".example.com", "127.0.0.1:5353", "[::1]:53", "dnsjava", "james",
         "%{o} says %{x}", "{result} {nope}", ""};
-    private static final String[] ATTRIBUTES = {"action", "code", "status", "text", "class", "other"};
+    private static final String[] ATTRIBUTES = {"action", "code", "status", "text", "class", "name", "other"};
     private static final String[] ATTRIBUTE_VALUES = {"reject", "defer", "accept", "rejectt", "550", "451", "250", "5.7.23",
-        "4.7.24", "9.9.9", "SPF {result}", "{bad}", ""};
+        "4.7.24", "9.9.9", "SPF {result}", "{bad}", "a.example", "a.example, .b.example", ".a.example", "a..b", ""};
 
     private static void element(FuzzedDataProvider data, StringBuilder xml, int depth) {
         String name = data.pickValue(ELEMENTS);
@@ -130,7 +131,8 @@ class HookFuzzTest {
                 .append(escape(data.consumeBoolean() ? data.pickValue(ATTRIBUTE_VALUES) : data.consumeString(16))).append('"');
         }
         xml.append('>');
-        if (depth < 3 && data.consumeBoolean()) {
+        // deep enough for <domains><domain><actions><mailfrom><fail>
+        if (depth < 5 && data.consumeBoolean()) {
             int children = data.consumeInt(0, 3);
             for (int i = 0; i < children; i++) {
                 element(data, xml, depth + 1);
