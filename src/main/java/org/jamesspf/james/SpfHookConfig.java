@@ -2,6 +2,7 @@ package org.jamesspf.james;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -305,7 +306,7 @@ public final class SpfHookConfig {
                 + " use rcpt or data");
         }
         List<RecipientPolicy> policies = new ArrayList<>();
-        Map<String, String> seen = new java.util.HashMap<>();
+        Map<String, String> seen = new HashMap<>();
         for (HierarchicalConfiguration<ImmutableNode> d : elements) {
             String name = d.getString("[@name]", "").trim();
             String where = "<domains><domain name=\"" + name + "\">";
@@ -313,19 +314,12 @@ public final class SpfHookConfig {
                 throw new ConfigurationException("<domains><domain>: missing attribute 'name' (the recipient domains it covers,"
                     + " comma separated; .example.com for subdomains)");
             }
-            List<String> entries = new ArrayList<>();
-            for (String entry : lowerCase(List.of(name.split(",")))) {
-                entry = entry.trim();
-                String bare = entry.startsWith(".") ? entry.substring(1) : entry;
-                if (!DomainNames.isValidDomain(bare)) {
-                    throw new ConfigurationException(where + ": '" + entry + "' is not a domain name (use .example.com for subdomains)");
-                }
-                entry = entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry;
+            List<String> entries = domainEntries(list(d, "[@name]"), where);
+            for (String entry : entries) {
                 String before = seen.put(entry, name);
                 if (before != null) {
                     throw new ConfigurationException(where + ": '" + entry + "' is already covered by <domain name=\"" + before + "\">");
                 }
-                entries.add(entry);
             }
             boolean dryRun;
             EnforceAt enforce;
@@ -522,11 +516,19 @@ public final class SpfHookConfig {
     }
 
     private static List<String> domains(HierarchicalConfiguration<ImmutableNode> c, String key) throws ConfigurationException {
+        return domainEntries(list(c, key), describe(key));
+    }
+
+    /**
+     * Domain list entries, lower-cased without a trailing dot: "example.com", or ".example.com"
+     * for its subdomains. {@code where} names the element in the error of a bad entry.
+     */
+    private static List<String> domainEntries(List<String> entries, String where) throws ConfigurationException {
         List<String> result = new ArrayList<>();
-        for (String entry : lowerCase(list(c, key))) {
+        for (String entry : lowerCase(entries)) {
             String name = entry.startsWith(".") ? entry.substring(1) : entry;
             if (!DomainNames.isValidDomain(name)) {
-                throw error(key, "'" + entry + "' is not a domain name (use .example.com for subdomains)");
+                throw new ConfigurationException(where + ": '" + entry + "' is not a domain name (use .example.com for subdomains)");
             }
             result.add(entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry);
         }
@@ -535,13 +537,26 @@ public final class SpfHookConfig {
 
     /** Whether {@code domain} is listed: an exact entry, or a ".example.com" entry for a subdomain. */
     static boolean listed(List<String> entries, String domain) {
-        String d = Ascii.toLowerCase(domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain);
+        String d = normalised(domain);
         for (String entry : entries) {
-            if (entry.startsWith(".") ? d.endsWith(entry) : d.equals(entry)) {
+            if (matchLength(entry, d) > 0) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Lower case, no trailing dot: the form entries are kept in. */
+    private static String normalised(String domain) {
+        return Ascii.toLowerCase(domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain);
+    }
+
+    /** How closely {@code entry} covers the normalised {@code domain}: exact beats any suffix, a longer suffix a shorter; 0 not at all. */
+    private static int matchLength(String entry, String domain) {
+        if (entry.startsWith(".")) {
+            return domain.endsWith(entry) ? entry.length() : 0;
+        }
+        return domain.equals(entry) ? Integer.MAX_VALUE : 0;
     }
 
     // ---- accessors ----
@@ -646,13 +661,12 @@ public final class SpfHookConfig {
         if (domainPolicies.isEmpty()) {
             return defaultPolicy;
         }
-        String d = Ascii.toLowerCase(recipientDomain.endsWith(".") ? recipientDomain.substring(0, recipientDomain.length() - 1)
-            : recipientDomain);
+        String d = normalised(recipientDomain);
         RecipientPolicy best = defaultPolicy;
         int bestScore = 0;
         for (RecipientPolicy p : domainPolicies) {
             for (String entry : p.domains()) {
-                int score = entry.startsWith(".") ? (d.endsWith(entry) ? entry.length() : 0) : (d.equals(entry) ? Integer.MAX_VALUE : 0);
+                int score = matchLength(entry, d);
                 if (score > bestScore) {
                     best = p;
                     bestScore = score;

@@ -36,10 +36,6 @@ final class SpfMetrics {
     private final IntConsumer queriesPerCheck;
     private final ConcurrentHashMap<String, Metric> counters = new ConcurrentHashMap<>();
 
-    SpfMetrics(MetricFactory factory) {
-        this(factory, n -> { });
-    }
-
     /** @param queriesPerCheck the histogram of DNS queries per evaluation */
     SpfMetrics(MetricFactory factory, IntConsumer queriesPerCheck) {
         this.factory = Objects.requireNonNull(factory, "factory");

@@ -93,10 +93,6 @@ public final class Verdict {
         return outcomes;
     }
 
-    public List<State> states() {
-        return states;
-    }
-
     public Optional<String> skipReason() {
         return skipReason;
     }

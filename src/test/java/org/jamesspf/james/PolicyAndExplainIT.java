@@ -101,7 +101,10 @@ class PolicyAndExplainIT {
                 .anySatisfy(m -> assertThat(m).startsWith("SPF refused ip=192.0.2.10")
                     .contains("rcpt=bob@receiver.test policy=default reply=" + FAIL_REPLY))
                 .anySatisfy(m -> assertThat(m).startsWith("SPF refused ip=192.0.2.10")
-                    .contains("result=softfail").contains("rcpt=carol@strict.test policy=strict.test"));
+                    .contains("result=softfail").contains("rcpt=carol@strict.test policy=strict.test"))
+                // the evaluation's own line: the fail check sent two queries, the record and its exp
+                .anySatisfy(m -> assertThat(m).startsWith("SPF check ip=192.0.2.10").contains("sender=mallory@fail.test")
+                    .contains("result=fail").endsWith(" queries=2"));
 
             // DATA: one reply for all recipients; data.test defers softfail, so the whole message is deferred
             assertThat(smtp.command("MAIL FROM:<sam@softfail.test>")).startsWith("250");

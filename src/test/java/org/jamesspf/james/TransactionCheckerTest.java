@@ -80,7 +80,7 @@ class TransactionCheckerTest {
     private TransactionChecker checker(ScriptedDns dns) {
         SpfHookConfig config = SpfHookConfig.defaults();
         TransactionChecker[] t = new TransactionChecker[1];
-        SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory());
+        SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory(), n -> { });
         scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(), o -> t[0].logEvaluation(o), System::nanoTime,
             metrics);
         t[0] = new TransactionChecker(config, scheduler, metrics);
