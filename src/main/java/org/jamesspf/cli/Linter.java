@@ -162,7 +162,7 @@ final class Linter {
                         break;
                     case INCLUDE:
                         if (m.domainSpec().isLiteral()) {
-                            String target = strip(m.domainSpec().expand(letter -> ""));
+                            String target = strip(m.domainSpec().expandDomain(letter -> ""));
                             walk(report, target, depth + 1, m.text(), stack);
                         } else {
                             report.findings.add(new Finding(Severity.INFO, domain, "'" + m.text() + "' depends on macros; not followed"));
@@ -178,7 +178,7 @@ final class Linter {
                 } else if (record.redirect().isLiteral()) {
                     // RFC 7208 4.6.4: redirect counts as a DNS-querying term (when it applies at all)
                     report.dnsTerms++;
-                    walk(report, strip(record.redirect().expand(letter -> "")), depth + 1, "redirect=" + record.redirect(), stack);
+                    walk(report, strip(record.redirect().expandDomain(letter -> "")), depth + 1, "redirect=" + record.redirect(), stack);
                 } else {
                     report.dnsTerms++;
                     report.findings.add(new Finding(Severity.INFO, domain, "redirect=" + record.redirect() + " depends on macros; not followed"));
@@ -242,7 +242,7 @@ final class Linter {
         if (m.domainSpec() != null && !m.domainSpec().isLiteral()) {
             return;
         }
-        String target = m.domainSpec() == null ? domain : strip(m.domainSpec().expand(letter -> ""));
+        String target = m.domainSpec() == null ? domain : strip(m.domainSpec().expandDomain(letter -> ""));
         switch (m.kind()) {
             case MX: {
                 DnsAnswer<String> mx = await(dns.mx(target));

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,9 +27,10 @@ import org.jamesspf.spf.SpfResult;
 /**
  * Runs SPF evaluations off James's I/O threads. James 3.8.1 calls hooks on Netty event-loop
  * threads and has no asynchronous hook API, so an evaluation that waits on DNS there stalls
- * every connection of that thread. Here each evaluation runs on a bounded pool of its own; the
- * hook starts it as soon as the identity is known and waits for it at the enforcement point for
- * at most a small bound.
+ * every connection of that thread. Here each evaluation starts on the engine's few threads and,
+ * while it waits for DNS, holds none (it is parked until its answer comes); the hook starts it as
+ * soon as the identity is known and waits for it at the enforcement point for at most a small
+ * bound. What is bounded is evaluations in flight ({@code <checks><maxInFlight>}), not threads.
  * <ul>
  *   <li>Concurrent checks of the same request share one evaluation.</li>
  *   <li>Outcomes are kept (bounded, expiring) so a retry is answered at once and consistently; a
@@ -40,7 +41,7 @@ import org.jamesspf.spf.SpfResult;
  *   <li>Past the per-client or the pool cap, no evaluation starts: the caller applies its pending action.</li>
  * </ul>
  */
-final class CheckScheduler implements AutoCloseable {
+final class CheckScheduler {
     /** A started check: done, in flight, or refused (not started because of a cap). */
     static final class Ticket {
         final CheckRequest request;
@@ -97,7 +98,8 @@ final class CheckScheduler implements AutoCloseable {
     private final SpfHookConfig.Checks limits;
     private final Consumer<CheckOutcome> onEvaluated;
     private final LongSupplier nanoTime;
-    private final ThreadPoolExecutor executor;
+    private final Executor executor;
+    private final AtomicInteger inFlightCount = new AtomicInteger();
     private final ConcurrentHashMap<CheckRequest, Evaluation> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<IpAddress, AtomicInteger> inFlightByClient = new ConcurrentHashMap<>();
     /** Registered domains with an evaluation in flight that outlasted a wait, and how many. */
@@ -105,29 +107,18 @@ final class CheckScheduler implements AutoCloseable {
     private final OutcomeCache cache;
 
     /**
+     * @param executor    where evaluations start (the engine's threads, never James's I/O threads)
      * @param onEvaluated called with each fresh outcome on the evaluating thread (the INFO line)
      */
-    CheckScheduler(SpfChecker checker, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated, LongSupplier nanoTime,
-                   SpfMetrics metrics) {
+    CheckScheduler(SpfChecker checker, Executor executor, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated,
+                   LongSupplier nanoTime, SpfMetrics metrics) {
         this.checker = Objects.requireNonNull(checker, "checker");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.onEvaluated = Objects.requireNonNull(onEvaluated, "onEvaluated");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.cache = new OutcomeCache(limits.cacheSize(), nanoTime);
-        AtomicInteger count = new AtomicInteger();
-        // No queue: a check that cannot start at once is refused rather than queued behind stalled ones.
-        this.executor = new ThreadPoolExecutor(limits.threads(), limits.threads(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "james-spf-check-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor.allowCoreThreadTimeOut(true);
-    }
-
-    /** Starts (or joins, or finds cached) the evaluation of {@code request}. Never waits. */
-    Ticket start(CheckRequest request) {
-        return start(request, () -> null);
+        this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     /**
@@ -155,37 +146,58 @@ final class CheckScheduler implements AutoCloseable {
             return new Ticket(request, null, "more than " + limits.maxPendingPerClient() + " checks in progress for "
                 + request.ip());
         }
+        if (inFlightCount.incrementAndGet() > limits.maxInFlight()) {
+            inFlightCount.decrementAndGet();
+            release(request.ip(), perClient);
+            return new Ticket(request, null, "more than " + limits.maxInFlight() + " checks in flight");
+        }
         Evaluation evaluation = new Evaluation(nanoTime.getAsLong(), FailFastDns.registeredDomain(request.domain()));
         Evaluation raced = inFlight.putIfAbsent(request, evaluation);
         if (raced != null) {
+            inFlightCount.decrementAndGet();
             release(request.ip(), perClient);
             return new Ticket(request, raced, null);
         }
         try {
             executor.execute(() -> evaluate(request, evaluation, perClient));
         } catch (RejectedExecutionException e) {
-            // All threads busy (or shut down): no check starts; the caller applies the pending action.
+            // The engine is stopped (the hook is closing): no check starts; the caller applies the pending action.
             inFlight.remove(request, evaluation);
+            inFlightCount.decrementAndGet();
             release(request.ip(), perClient);
-            return new Ticket(request, null, "all " + limits.threads() + " check threads busy");
+            return new Ticket(request, null, "SPF engine stopped");
         }
         return new Ticket(request, evaluation, null);
     }
 
+    /** Starts the evaluation on an engine thread; it completes when its answers come, holding no thread meanwhile. */
     private void evaluate(CheckRequest request, Evaluation evaluation, AtomicInteger perClient) {
-        CheckOutcome outcome = null;
-        RuntimeException failure = null;
+        org.apache.james.metrics.api.TimeMetric timer = metrics.checkTimer();
+        CompletionStage<CheckOutcome> stage;
         try {
-            org.apache.james.metrics.api.TimeMetric timer = metrics.checkTimer();
-            outcome = checker.checkHost(request);
+            stage = checker.checkHostAsync(request);
+        } catch (RuntimeException | Error e) {
+            completed(request, evaluation, perClient, null, e);
+            return;
+        }
+        stage.whenComplete((outcome, failure) -> {
             timer.stopAndPublish();
-            metrics.evaluated(outcome);
-            long elapsed = nanoTime.getAsLong() - evaluation.started;
-            Duration ttl = ttl(outcome, elapsed);
-            if (!ttl.isZero()) {
-                cache.put(request, outcome, ttl.toNanos());
+            completed(request, evaluation, perClient, outcome, failure);
+        });
+    }
+
+    /** Whatever happened, the evaluation's future completes: nobody waits for it in vain. */
+    private void completed(CheckRequest request, Evaluation evaluation, AtomicInteger perClient, CheckOutcome outcome, Throwable failure) {
+        try {
+            if (failure == null) {
+                metrics.evaluated(outcome);
+                long elapsed = nanoTime.getAsLong() - evaluation.started;
+                Duration ttl = ttl(outcome, elapsed);
+                if (!ttl.isZero()) {
+                    cache.put(request, outcome.withoutTrace(), ttl.toNanos());
+                }
+                onEvaluated.accept(outcome);
             }
-            onEvaluated.accept(outcome);
         } catch (RuntimeException e) {
             // Handed to the waiting hook below, whose one catch treats it as temperror.
             failure = e;
@@ -193,6 +205,7 @@ final class CheckScheduler implements AutoCloseable {
             // No longer joinable before anyone sees it done: a start after this point finds the kept
             // outcome, or (a quick temperror, never kept) evaluates afresh.
             inFlight.remove(request, evaluation);
+            inFlightCount.decrementAndGet();
             release(request.ip(), perClient);
             synchronized (evaluation) {
                 evaluation.finished = true;
@@ -205,10 +218,16 @@ final class CheckScheduler implements AutoCloseable {
             }
         }
         if (failure != null) {
-            evaluation.future.completeExceptionally(failure);
+            evaluation.future.completeExceptionally(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure);
         } else {
             evaluation.future.complete(outcome);
         }
+    }
+
+    /** Evaluations in flight now. */
+    int inFlight() {
+        return inFlightCount.get();
     }
 
     /**
@@ -276,16 +295,6 @@ final class CheckScheduler implements AutoCloseable {
             }
             throw new IllegalStateException(cause);
         }
-    }
-
-    /** Evaluations running now (for tests and the log). */
-    int inFlight() {
-        return inFlight.size();
-    }
-
-    @Override
-    public void close() {
-        executor.shutdownNow();
     }
 
     /** Outcomes by request, bounded in count, each with its own expiry; least recently used goes first. */

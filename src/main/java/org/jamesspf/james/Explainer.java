@@ -15,6 +15,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.jamesspf.spf.Ascii;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.TraceEvent;
@@ -31,15 +32,18 @@ import org.jamesspf.spf.dns.SpfDns;
 final class Explainer {
     private final SpfHookConfig config;
     private final SpfDns dns;
+    private final EngineThreads threads;
     private final Supplier<String> receiver;
 
     /**
      * @param dns      the resolver the hook's checks use
+     * @param threads  the hook's engine threads
      * @param receiver the receiver name the hook writes (authserv-id or James's hello name)
      */
-    Explainer(SpfHookConfig config, SpfDns dns, Supplier<String> receiver) {
+    Explainer(SpfHookConfig config, SpfDns dns, EngineThreads threads, Supplier<String> receiver) {
         this.config = Objects.requireNonNull(config, "config");
         this.dns = Objects.requireNonNull(dns, "dns");
+        this.threads = Objects.requireNonNull(threads, "threads");
         this.receiver = Objects.requireNonNull(receiver, "receiver");
     }
 
@@ -106,7 +110,7 @@ final class Explainer {
         for (CheckRequest request : TransactionChecker.requests(config, ip, helo, sender, receiverName)) {
             RecordingDns recording = new RecordingDns(dns);
             SpfChecker checker = SpfChecker.builder(recording).limits(config.limits()).defaultExplanation(config.defaultExplanation())
-                .tracing(true).build();
+                .threads(threads).tracing(true).build();
             CheckOutcome outcome = checker.checkHost(request);
             outcomes.add(outcome);
             checks.add(check(outcome, recording));

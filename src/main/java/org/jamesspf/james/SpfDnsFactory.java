@@ -43,7 +43,8 @@ final class SpfDnsFactory {
     private SpfDnsFactory() {
     }
 
-    static Choice choose(SpfHookConfig config, DNSService dnsService) {
+    /** @param executor where answers are handled (the engine's threads): no thread is started per answer */
+    static Choice choose(SpfHookConfig config, DNSService dnsService, java.util.concurrent.Executor executor) {
         SpfHookConfig.Resolver resolver = config.resolver();
         if (resolver == SpfHookConfig.Resolver.AUTO) {
             resolver = !config.dnsServers().isEmpty() || isDnsJavaService(dnsService.getClass())
@@ -52,15 +53,15 @@ final class SpfDnsFactory {
         switch (resolver) {
             case DNSJAVA:
                 LookupSessionSpfDns dnsjava = config.dnsServers().isEmpty()
-                    ? LookupSessionSpfDns.usingDnsjavaDefaults(config.queryTimeout())
-                    : LookupSessionSpfDns.forServers(config.dnsServers(), config.queryTimeout(), true);
+                    ? LookupSessionSpfDns.usingDnsjavaDefaults(config.queryTimeout(), executor, config.udpSockets())
+                    : LookupSessionSpfDns.forServers(config.dnsServers(), config.queryTimeout(), true, executor, config.udpSockets());
                 return new Choice(dnsjava, config.dnsServers().isEmpty() ? "dnsjava, James's DNS servers and cache"
                     : "dnsjava, servers " + config.dnsServers(), dnsjava::close);
             case JAMES:
-                ExecutorService executor = new ThreadPoolExecutor(0, MAX_ADAPTER_THREADS, 60, TimeUnit.SECONDS,
+                ExecutorService lookups = new ThreadPoolExecutor(0, MAX_ADAPTER_THREADS, 60, TimeUnit.SECONDS,
                     new SynchronousQueue<>(), daemonThreads());
-                return new Choice(new DnsServiceSpfDns(dnsService, executor), "James DNSService " + dnsService.getClass().getName(),
-                    executor::shutdownNow);
+                return new Choice(new DnsServiceSpfDns(dnsService, lookups), "James DNSService " + dnsService.getClass().getName(),
+                    lookups::shutdownNow);
             default:
                 throw new AssertionError(resolver);
         }

@@ -28,6 +28,7 @@ import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.FailFastDns;
 import org.jamesspf.spf.Ascii;
+import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.SpfChecker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +56,15 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final class Runtime {
         final SpfHookConfig config;
         final TransactionChecker transactions;
-        final CheckScheduler scheduler;
+        final EngineThreads threads;
         final SpfDnsFactory.Choice dns;
         final Explainer explainer;
 
-        Runtime(SpfHookConfig config, TransactionChecker transactions, CheckScheduler scheduler, SpfDnsFactory.Choice dns,
+        Runtime(SpfHookConfig config, TransactionChecker transactions, EngineThreads threads, SpfDnsFactory.Choice dns,
                 Explainer explainer) {
             this.config = config;
             this.transactions = transactions;
-            this.scheduler = scheduler;
+            this.threads = threads;
             this.dns = dns;
             this.explainer = explainer;
         }
@@ -94,20 +95,22 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             throw new ConfigurationException("<handler class=\"" + SpfHook.class.getName() + "\">: expected XML configuration");
         }
         SpfHookConfig config = SpfHookConfig.from((HierarchicalConfiguration<ImmutableNode>) configuration);
-        SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService);
+        // The plugin's threads: evaluations and DNS answers run here, never a thread per check or answer.
+        EngineThreads threads = EngineThreads.start("james-spf-check", config.checks().threads());
+        SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService, threads.executor());
         // Load the Public Suffix List now, not on the first connection's I/O thread.
         FailFastDns.registeredDomain("mail.example.com");
         // Slow failures (timeouts) are remembered per registered domain; the bound is the wait bound.
         FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
-        SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits())
+        SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits()).threads(threads)
             .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
         SpfMetrics metrics = new SpfMetrics(metricFactory, queriesPerCheck);
         TransactionChecker[] transactions = new TransactionChecker[1];
-        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o), System::nanoTime,
-            metrics);
+        CheckScheduler scheduler = new CheckScheduler(checker, threads.executor(), config.checks(), o -> transactions[0].logEvaluation(o),
+            System::nanoTime, metrics);
         transactions[0] = new TransactionChecker(config, scheduler, metrics);
-        Explainer explainer = new Explainer(config, failFast, () -> config.authservId().orElseGet(this::receiverWithoutSession));
-        this.runtime = new Runtime(config, transactions[0], scheduler, dns, explainer);
+        Explainer explainer = new Explainer(config, failFast, threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));
+        this.runtime = new Runtime(config, transactions[0], threads, dns, explainer);
         liveHooks.register(explainer);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
     }
@@ -117,8 +120,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         Runtime r = runtime;
         if (r != null) {
             liveHooks.unregister(r.explainer);
-            r.scheduler.close();
             r.dns.close();
+            r.threads.close();
         }
     }
 

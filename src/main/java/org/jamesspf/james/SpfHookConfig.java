@@ -48,6 +48,8 @@ public final class SpfHookConfig {
     public static final Duration DEFAULT_TIME_BUDGET = Limits.DEFAULT_TIME_BUDGET;
     /** Per DNS query: long enough for a slow server, short enough to retry another in the budget. */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+    /** UDP sockets the dnsjava path's transport shares among its queries in flight. */
+    public static final int DEFAULT_UDP_SOCKETS = org.jamesspf.dns.dnsjava.NioTransport.DEFAULT_UDP_SOCKETS;
     /** RFC 5321 4.5.1: postmaster must always be reachable; abuse by RFC 2142 convention. */
     public static final List<String> DEFAULT_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
 
@@ -58,8 +60,16 @@ public final class SpfHookConfig {
      * sender's retry is answered from its kept outcome.
      */
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(200);
-    /** Evaluation threads; each stalled check holds one for up to the time budget (threads are cheap while they wait). */
-    public static final int DEFAULT_CHECK_THREADS = 256;
+    /**
+     * Evaluation threads: CPU work only, as a check waiting for DNS holds no thread. Twice the
+     * cores, as James's own I/O threads.
+     */
+    public static final int DEFAULT_CHECK_THREADS = 2 * Runtime.getRuntime().availableProcessors();
+    /**
+     * Evaluations in flight at once (waiting for DNS, mostly): each costs a few KB of memory, not a
+     * thread, so many can wait on slow DNS; past it no check starts and the pending action applies.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
     /** Evaluations one client IP may have running; a normal sender has one or two. */
     public static final int DEFAULT_MAX_PENDING_PER_CLIENT = 8;
     /** Outcomes kept for retries and repeated senders. */
@@ -95,6 +105,7 @@ public final class SpfHookConfig {
     private final Resolver resolver;
     private final List<String> dnsServers;
     private final Duration queryTimeout;
+    private final int udpSockets;
     private final Limits limits;
     private final String defaultExplanation;
     private final Checks checks;
@@ -107,6 +118,7 @@ public final class SpfHookConfig {
     public static final class Checks {
         private final Duration maxWait;
         private final int threads;
+        private final int maxInFlight;
         private final int maxPendingPerClient;
         private final int cacheSize;
         private final Duration cacheTtl;
@@ -114,8 +126,9 @@ public final class SpfHookConfig {
         private final int maxChecksPerSession;
         private final int maxChecksPerClientPerMinute;
 
-        Checks(Duration maxWait, int threads, int maxPendingPerClient, int cacheSize, Duration cacheTtl, Duration dnsFailureTtl,
-               int maxChecksPerSession, int maxChecksPerClientPerMinute) {
+        Checks(Duration maxWait, int threads, int maxInFlight, int maxPendingPerClient, int cacheSize, Duration cacheTtl,
+               Duration dnsFailureTtl, int maxChecksPerSession, int maxChecksPerClientPerMinute) {
+            this.maxInFlight = maxInFlight;
             this.maxChecksPerSession = maxChecksPerSession;
             this.maxChecksPerClientPerMinute = maxChecksPerClientPerMinute;
             this.maxWait = maxWait;
@@ -127,7 +140,7 @@ public final class SpfHookConfig {
         }
 
         static Checks defaults() {
-            return new Checks(DEFAULT_MAX_WAIT, DEFAULT_CHECK_THREADS, DEFAULT_MAX_PENDING_PER_CLIENT, DEFAULT_CACHE_SIZE,
+            return new Checks(DEFAULT_MAX_WAIT, DEFAULT_CHECK_THREADS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING_PER_CLIENT, DEFAULT_CACHE_SIZE,
                 DEFAULT_CACHE_TTL, DEFAULT_DNS_FAILURE_TTL, DEFAULT_MAX_CHECKS_PER_SESSION, DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE);
         }
 
@@ -135,8 +148,14 @@ public final class SpfHookConfig {
             return maxWait;
         }
 
+        /** Threads evaluations run on (CPU work only). */
         public int threads() {
             return threads;
+        }
+
+        /** Evaluations in flight at once; past it no check starts (the pending action). */
+        public int maxInFlight() {
+            return maxInFlight;
         }
 
         public int maxPendingPerClient() {
@@ -171,7 +190,8 @@ public final class SpfHookConfig {
                 return false;
             }
             Checks c = (Checks) o;
-            return maxWait.equals(c.maxWait) && threads == c.threads && maxPendingPerClient == c.maxPendingPerClient
+            return maxWait.equals(c.maxWait) && threads == c.threads && maxInFlight == c.maxInFlight
+                && maxPendingPerClient == c.maxPendingPerClient
                 && cacheSize == c.cacheSize && cacheTtl.equals(c.cacheTtl) && dnsFailureTtl.equals(c.dnsFailureTtl)
                 && maxChecksPerSession == c.maxChecksPerSession && maxChecksPerClientPerMinute == c.maxChecksPerClientPerMinute;
         }
@@ -183,7 +203,7 @@ public final class SpfHookConfig {
 
         @Override
         public String toString() {
-            return "{maxWait=" + maxWait.toMillis() + "ms, threads=" + threads + ", perClient=" + maxPendingPerClient
+            return "{maxWait=" + maxWait.toMillis() + "ms, threads=" + threads + ", inFlight=" + maxInFlight + ", perClient=" + maxPendingPerClient
                 + ", cache=" + cacheSize + "/" + cacheTtl.getSeconds() + "s, dnsFailure=" + dnsFailureTtl.getSeconds() + "s}";
         }
     }
@@ -205,6 +225,7 @@ public final class SpfHookConfig {
         this.resolver = b.resolver;
         this.dnsServers = List.copyOf(b.dnsServers);
         this.queryTimeout = b.queryTimeout;
+        this.udpSockets = b.udpSockets;
         this.limits = b.limits;
         this.defaultExplanation = b.defaultExplanation;
         this.checks = b.checks;
@@ -264,6 +285,7 @@ public final class SpfHookConfig {
             throw error("dns.servers", "servers are used by the dnsjava resolver only; remove them or set <resolver> to auto or dnsjava");
         }
         b.queryTimeout = Duration.ofMillis(positiveInt(config, "dns.queryTimeoutMs", (int) b.queryTimeout.toMillis()));
+        b.udpSockets = boundedInt(config, "dns.udpSockets", DEFAULT_UDP_SOCKETS, 1024);
         Duration budget = Duration.ofMillis(positiveInt(config, "dns.timeBudgetMs", (int) DEFAULT_TIME_BUDGET.toMillis()));
         int voids = nonNegativeInt(config, "dns.maxVoidLookups", Limits.DEFAULT_VOID_LOOKUPS);
         b.limits = Limits.of(Limits.DEFAULT_DNS_TERMS, voids, budget);
@@ -274,7 +296,8 @@ public final class SpfHookConfig {
         }
         b.checks = new Checks(
             Duration.ofMillis(nonNegativeInt(config, "checks.maxWaitMs", (int) DEFAULT_MAX_WAIT.toMillis())),
-            boundedInt(config, "checks.threads", DEFAULT_CHECK_THREADS, 4096),
+            boundedInt(config, "checks.threads", DEFAULT_CHECK_THREADS, 256),
+            boundedInt(config, "checks.maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1_000_000),
             positiveInt(config, "checks.maxPendingPerClient", DEFAULT_MAX_PENDING_PER_CLIENT),
             nonNegativeInt(config, "checks.cacheSize", DEFAULT_CACHE_SIZE),
             Duration.ofSeconds(nonNegativeInt(config, "checks.cacheTtlSeconds", (int) DEFAULT_CACHE_TTL.getSeconds())),
@@ -351,14 +374,14 @@ public final class SpfHookConfig {
         Map.entry("domains.domain.actions", Set.of("helo", "mailfrom", "pending")),
         Map.entry("domains.domain.actions.helo", RESULTS),
         Map.entry("domains.domain.actions.mailfrom", RESULTS),
-        Map.entry("checks", Set.of("maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
+        Map.entry("checks", Set.of("maxWaitMs", "threads", "maxInFlight", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
             "maxChecksPerSession", "maxChecksPerClientPerMinute")),
         Map.entry("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames")),
         Map.entry("actions", Set.of("helo", "mailfrom", "pending")),
         Map.entry("actions.helo", RESULTS),
         Map.entry("actions.mailfrom", RESULTS),
         Map.entry("headers", Set.of("receivedSpf", "authenticationResults", "authservId", "dryRunComment")),
-        Map.entry("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups")),
+        Map.entry("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups", "udpSockets")),
         Map.entry("dns.servers", Set.of("server")));
 
     /** Elements that take action attributes: a result under helo or mailfrom, or pending. */
@@ -626,6 +649,11 @@ public final class SpfHookConfig {
         return queryTimeout;
     }
 
+    /** UDP sockets the dnsjava transport shares among its queries in flight. */
+    public int udpSockets() {
+        return udpSockets;
+    }
+
     public Limits limits() {
         return limits;
     }
@@ -693,7 +721,7 @@ public final class SpfHookConfig {
             && senderDomainAllowlist.equals(c.senderDomainAllowlist) && heloAllowlist.equals(c.heloAllowlist)
             && actions.equals(c.actions) && receivedSpfHeader == c.receivedSpfHeader
             && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
-            && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout)
+            && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout) && udpSockets == c.udpSockets
             && limits.equals(c.limits) && defaultExplanation.equals(c.defaultExplanation) && checks.equals(c.checks)
             && dryRun == c.dryRun && dryRunComment == c.dryRunComment && domainPolicies.equals(c.domainPolicies);
     }
@@ -730,6 +758,7 @@ public final class SpfHookConfig {
         Resolver resolver = Resolver.AUTO;
         List<String> dnsServers = List.of();
         Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        int udpSockets = DEFAULT_UDP_SOCKETS;
         Limits limits = Limits.defaults();
         String defaultExplanation = SpfChecker.DEFAULT_EXPLANATION;
         Checks checks = Checks.defaults();

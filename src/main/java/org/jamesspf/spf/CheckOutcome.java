@@ -19,9 +19,12 @@ public final class CheckOutcome {
     private final int dnsQueries;
     private final long elapsedNanos;
     private final List<TraceEvent> trace;
+    private final long macroOctets;
+    private final boolean usesLocalPart;
 
     CheckOutcome(CheckRequest request, SpfResult result, Reason reason, String term, String problem, String explanation,
-                 int dnsLookups, int voidLookups, int dnsQueries, long elapsedNanos, List<TraceEvent> trace) {
+                 int dnsLookups, int voidLookups, int dnsQueries, long elapsedNanos, List<TraceEvent> trace, long macroOctets,
+                 boolean usesLocalPart) {
         this.request = Objects.requireNonNull(request, "request");
         this.result = Objects.requireNonNull(result, "result");
         this.reason = Objects.requireNonNull(reason, "reason");
@@ -33,11 +36,20 @@ public final class CheckOutcome {
         this.dnsQueries = dnsQueries;
         this.elapsedNanos = elapsedNanos;
         this.trace = List.copyOf(trace);
+        this.macroOctets = macroOctets;
+        this.usesLocalPart = usesLocalPart;
     }
 
     /** An outcome made outside the engine (e.g. an adapter's fault handling), with no trace. */
     public static CheckOutcome of(CheckRequest request, SpfResult result, Reason reason, String problem) {
-        return new CheckOutcome(request, result, reason, "", problem, "", 0, 0, 0, 0, List.of());
+        return new CheckOutcome(request, result, reason, "", Text.capped(problem, SpfChecker.MAX_PROBLEM_OCTETS), "", 0, 0, 0, 0,
+            List.of(), 0, true);
+    }
+
+    /** The same outcome without its trace: what is worth keeping once it has been logged. */
+    public CheckOutcome withoutTrace() {
+        return trace.isEmpty() ? this : new CheckOutcome(request, result, reason, term, problem, explanation, dnsLookups, voidLookups,
+            dnsQueries, elapsedNanos, List.of(), macroOctets, usesLocalPart);
     }
 
     public CheckRequest request() {
@@ -91,6 +103,23 @@ public final class CheckOutcome {
      */
     public int dnsQueries() {
         return dnsQueries;
+    }
+
+    /**
+     * Octets the macro expansions of this check built (RFC 7208 7): a measure of its work, bounded
+     * by design whatever the records say. Not part of equality.
+     */
+    public long macroOctets() {
+        return macroOctets;
+    }
+
+    /**
+     * Whether a macro-string the evaluation expanded used the sender's local part ({@code l} or
+     * {@code s}): when not, the outcome is the same for every local part of the sender's domain.
+     * Not part of equality.
+     */
+    public boolean usesLocalPart() {
+        return usesLocalPart;
     }
 
     public long elapsedNanos() {

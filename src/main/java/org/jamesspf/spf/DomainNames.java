@@ -6,7 +6,9 @@ package org.jamesspf.spf;
  * may be queried as (4.8), and the truncation of long names (4.8).
  */
 public final class DomainNames {
-    private static final int MAX_DOMAIN_LENGTH = 253;
+    /** RFC 7208 4.8 (RFC 1035 2.3.4): a domain name of at most 253 octets, without the trailing dot. */
+    public static final int MAX_LENGTH = 253;
+    private static final int MAX_DOMAIN_LENGTH = MAX_LENGTH;
     private static final int MAX_LABEL_LENGTH = 63;
 
     private DomainNames() {
@@ -67,17 +69,20 @@ public final class DomainNames {
         return true;
     }
 
-    /** RFC 7208 4.8: a name longer than 253 octets loses left-hand labels until it fits. */
+    /**
+     * RFC 7208 4.8: a name longer than 253 octets loses left-hand labels until it fits: what is
+     * left after the first dot that leaves at most 253 octets, found by index (one copy). A name
+     * with no such dot comes back whole (and is then not queryable).
+     */
     public static String truncateDomain(String name) {
-        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-        while (n.length() > MAX_DOMAIN_LENGTH) {
-            int dot = n.indexOf('.');
-            if (dot < 0) {
-                return n;
+        int end = name.endsWith(".") ? name.length() - 1 : name.length();
+        if (end > MAX_DOMAIN_LENGTH) {
+            int dot = name.indexOf('.', end - MAX_DOMAIN_LENGTH - 1);
+            if (dot >= 0 && dot < end) {
+                return name.substring(dot + 1, end);
             }
-            n = n.substring(dot + 1);
         }
-        return n;
+        return name.substring(0, end);
     }
 
     /** The name without one trailing dot (absolute form to relative). */

@@ -1,9 +1,11 @@
 package org.jamesspf.spf;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,78 +31,153 @@ import org.jamesspf.spf.record.SpfRecordParser;
  * before. Fetched only: terms before the first {@code all} or matching {@code ip4}/{@code ip6}
  * (later ones are never evaluated), at most the 10-term limit of lookups per check, never a target
  * that needs the {@code p} macro (its own DNS), and a {@code redirect} only when every term before
- * it is local and none matched (so it certainly applies).
+ * it is local and none matched (so it certainly applies). It may send more queries than the
+ * evaluation needs (a term after the one that matches), never the same query twice.
+ *
+ * <p>It stays an optimisation: a speculative query is sent only while the checker's {@link
+ * Speculation} cap has room and the evaluation runs ({@link #close()} stops it); a speculative
+ * query that failed for a local reason (a full pool, a closed transport) is forgotten, and the
+ * evaluation asks again itself; records arriving are parsed on the engine's executor, never on
+ * the thread that completed the answer.
  */
 final class FetchAhead {
     private final SpfDns dns;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final CheckRequest request;
     private final Function<String, ParseResult> parser;
     private final AtomicInteger budget;
-    private final ConcurrentHashMap<String, CompletableFuture<?>> answers = new ConcurrentHashMap<>();
+    private final Executor executor;
+    private final Speculation speculation;
+    private final ConcurrentHashMap<String, Entry> answers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    FetchAhead(SpfDns dns, java.time.Clock clock, CheckRequest request, Function<String, ParseResult> parser, int termBudget) {
+    /** One lookup: its answer, and whether it was sent ahead of the evaluation. */
+    private static final class Entry {
+        final CompletableFuture<DnsAnswer<?>> answer = new CompletableFuture<>();
+        final boolean speculative;
+
+        Entry(boolean speculative) {
+            this.speculative = speculative;
+        }
+    }
+
+    FetchAhead(SpfDns dns, Clock clock, CheckRequest request, Function<String, ParseResult> parser, int termBudget, Executor executor,
+               Speculation speculation) {
         this.dns = dns;
         this.clock = clock;
         this.request = request;
         this.parser = parser;
         this.budget = new AtomicInteger(termBudget);
+        this.executor = executor;
+        this.speculation = speculation;
     }
 
+    /** The evaluation ended: nothing more is sent ahead for it. */
+    void close() {
+        closed = true;
+    }
+
+    // ---- the evaluation's lookups: from the memo, or sent now ----
+
     CompletionStage<DnsAnswer<String>> txt(String name) {
-        return memo("TXT ", name, () -> dns.txt(name));
+        return ask("TXT ", name, () -> dns.txt(name));
     }
 
     CompletionStage<DnsAnswer<IpAddress>> a(String name) {
-        return memo("A ", name, () -> dns.a(name));
+        return ask("A ", name, () -> dns.a(name));
     }
 
     CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
-        return memo("AAAA ", name, () -> dns.aaaa(name));
+        return ask("AAAA ", name, () -> dns.aaaa(name));
     }
 
     CompletionStage<DnsAnswer<String>> mx(String name) {
-        return memo("MX ", name, () -> dns.mx(name));
+        return ask("MX ", name, () -> dns.mx(name));
     }
 
     CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
-        return memo("PTR ", address.toString(), () -> dns.ptr(address));
-    }
-
-    private CompletionStage<DnsAnswer<IpAddress>> addresses(String name) {
-        return request.ip().isV6() ? aaaa(name) : a(name);
+        return ask("PTR ", address.toString(), () -> dns.ptr(address));
     }
 
     /** One lookup per type and name per check; the first asker sends it, later ones share its answer. */
     @SuppressWarnings("unchecked")
-    private <T> CompletionStage<DnsAnswer<T>> memo(String type, String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+    private <T> CompletionStage<DnsAnswer<T>> ask(String type, String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+        String key = key(type, name);
+        Entry entry = answers.get(key);
+        if (entry == null) {
+            Entry created = new Entry(false);
+            entry = answers.putIfAbsent(key, created);
+            if (entry == null) {
+                send(created, lookup);
+                return (CompletionStage<DnsAnswer<T>>) (CompletionStage<?>) created.answer;
+            }
+        }
+        if (!entry.speculative) {
+            return (CompletionStage<DnsAnswer<T>>) (CompletionStage<?>) entry.answer;
+        }
+        Entry speculative = entry;
+        // a speculative query that failed locally is no answer: the evaluation asks again itself
+        return speculative.answer.thenCompose(answer -> {
+            if (!answer.isLocalFailure()) {
+                return CompletableFuture.completedFuture((DnsAnswer<T>) answer);
+            }
+            answers.remove(key, speculative);
+            return ask(type, name, lookup);
+        });
+    }
+
+    /** Sends a lookup ahead of the evaluation, when the cap and the evaluation allow; null when not sent. */
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<DnsAnswer<T>> speculate(String type, String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+        String key = key(type, name);
+        Entry entry = answers.get(key);
+        if (entry != null) {
+            return (CompletableFuture<DnsAnswer<T>>) (CompletableFuture<?>) entry.answer;
+        }
+        if (closed || !speculation.tryAcquire()) {
+            return null;
+        }
+        Entry created = new Entry(true);
+        entry = answers.putIfAbsent(key, created);
+        if (entry != null) {
+            speculation.release();
+            return (CompletableFuture<DnsAnswer<T>>) (CompletableFuture<?>) entry.answer;
+        }
+        created.answer.whenComplete((answer, failure) -> {
+            speculation.release();
+            if (failure != null || answer.isLocalFailure()) {
+                answers.remove(key, created);
+            }
+        });
+        send(created, lookup);
+        return (CompletableFuture<DnsAnswer<T>>) (CompletableFuture<?>) created.answer;
+    }
+
+    private static String key(String type, String name) {
         // "host." (an MX or PTR answer) and "host" are one name: one lookup
-        String key = type + Ascii.toLowerCase(DomainNames.stripDot(name));
-        CompletableFuture<?> existing = answers.get(key);
-        if (existing != null) {
-            return (CompletionStage<DnsAnswer<T>>) existing;
-        }
-        CompletableFuture<DnsAnswer<T>> created = new CompletableFuture<>();
-        existing = answers.putIfAbsent(key, created);
-        if (existing != null) {
-            return (CompletionStage<DnsAnswer<T>>) existing;
-        }
+        return type + Ascii.toLowerCase(DomainNames.stripDot(name));
+    }
+
+    private static <T> void send(Entry entry, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
         CompletionStage<DnsAnswer<T>> stage;
         try {
             stage = lookup.get();
         } catch (RuntimeException e) {
-            // a resolver that throws instead of answering: the evaluation sees the same failure
-            created.completeExceptionally(e);
-            throw e;
+            // a resolver that throws instead of answering: whoever waits sees the same failure
+            entry.answer.completeExceptionally(e);
+            return;
         }
         stage.whenComplete((answer, failure) -> {
             if (failure != null) {
-                created.completeExceptionally(failure);
+                entry.answer.completeExceptionally(failure);
             } else {
-                created.complete(answer);
+                entry.answer.complete(answer);
             }
         });
-        return created;
+    }
+
+    private CompletableFuture<DnsAnswer<IpAddress>> addresses(String name) {
+        return request.ip().isV6() ? speculate("AAAA ", name, () -> dns.aaaa(name)) : speculate("A ", name, () -> dns.a(name));
     }
 
     /**
@@ -110,7 +187,7 @@ final class FetchAhead {
     void ahead(SpfRecord record, String domain, int from) {
         boolean allLocal = from == 0;
         List<Mechanism> mechanisms = record.mechanisms();
-        for (int i = from; i < mechanisms.size(); i++) {
+        for (int i = from; i < mechanisms.size() && !closed; i++) {
             Mechanism m = mechanisms.get(i);
             switch (m.kind()) {
                 case ALL:
@@ -137,20 +214,16 @@ final class FetchAhead {
                     addresses(target);
                     break;
                 case EXISTS:
-                    a(target);
+                    speculate("A ", target, () -> dns.a(target));
                     break;
                 case MX:
-                    mx(target).thenAccept(answer -> {
-                        List<String> hosts = answer.records();
-                        if (answer.kind() == DnsAnswer.Kind.RECORDS && hosts.size() <= Limits.MAX_NAMES_PER_TERM) {
-                            for (String host : hosts) {
-                                addresses(host);
-                            }
-                        }
-                    });
+                    CompletableFuture<DnsAnswer<String>> mx = speculate("MX ", target, () -> dns.mx(target));
+                    if (mx != null) {
+                        mx.thenAcceptAsync(this::mxHosts, executor);
+                    }
                     break;
                 case PTR:
-                    ptr(request.ip());
+                    speculate("PTR ", request.ip().toString(), () -> dns.ptr(request.ip()));
                     break;
                 case INCLUDE:
                     record(target);
@@ -160,7 +233,7 @@ final class FetchAhead {
             }
         }
         // RFC 7208 6.1: redirect applies when no mechanism matched: certain only when all were local
-        if (allLocal && record.redirect() != null && budget.decrementAndGet() >= 0) {
+        if (allLocal && !closed && record.redirect() != null && budget.decrementAndGet() >= 0) {
             String target = target(record.redirect(), domain);
             if (target != null) {
                 record(target);
@@ -168,28 +241,42 @@ final class FetchAhead {
         }
     }
 
+    private void mxHosts(DnsAnswer<String> answer) {
+        List<String> hosts = answer.records();
+        if (answer.kind() == DnsAnswer.Kind.RECORDS && hosts.size() <= Limits.MAX_NAMES_PER_TERM) {
+            for (String host : hosts) {
+                addresses(host);
+            }
+        }
+    }
+
     /** Fetches {@code domain}'s TXT and, when it holds one SPF record, fetches ahead for it too. */
     private void record(String domain) {
-        txt(domain).thenAccept(answer -> {
-            if (answer.kind() != DnsAnswer.Kind.RECORDS) {
-                return;
-            }
-            String found = null;
-            for (String txt : answer.records()) {
-                if (SpfRecordParser.isSpfRecord(txt)) {
-                    if (found != null) {
-                        return; // RFC 7208 4.5: permerror, nothing to fetch
-                    }
-                    found = txt;
+        CompletableFuture<DnsAnswer<String>> txt = speculate("TXT ", domain, () -> dns.txt(domain));
+        if (txt != null) {
+            txt.thenAcceptAsync(answer -> recordArrived(domain, answer), executor);
+        }
+    }
+
+    private void recordArrived(String domain, DnsAnswer<String> answer) {
+        if (closed || answer.kind() != DnsAnswer.Kind.RECORDS) {
+            return;
+        }
+        String found = null;
+        for (String txt : answer.records()) {
+            if (SpfRecordParser.isSpfRecord(txt)) {
+                if (found != null) {
+                    return; // RFC 7208 4.5: permerror, nothing to fetch
                 }
+                found = txt;
             }
-            if (found != null) {
-                ParseResult parsed = parser.apply(found);
-                if (parsed.isValid()) {
-                    ahead(parsed.record(), domain, 0);
-                }
+        }
+        if (found != null) {
+            ParseResult parsed = parser.apply(found);
+            if (parsed.isValid()) {
+                ahead(parsed.record(), domain, 0);
             }
-        });
+        }
     }
 
     /** The queryable target of a domain-spec in {@code domain}'s record; null when it needs DNS to expand or is no name. */
@@ -197,11 +284,10 @@ final class FetchAhead {
         if (spec == null) {
             return domain;
         }
-        String text = spec.text();
-        if (text.contains("%{p") || text.contains("%{P")) {
+        if (spec.uses('p')) {
             return null; // RFC 7208 7.3: p needs its own PTR lookups, done by the evaluation if it gets there
         }
-        String name = DomainNames.truncateDomain(spec.expand(new Context(domain)));
+        String name = spec.expandDomain(new Context(domain));
         return DomainNames.isQueryableName(name) ? name : null;
     }
 
@@ -215,7 +301,7 @@ final class FetchAhead {
 
         @Override
         public String value(char letter) {
-            return Explanations.macroValue(request, letter, domain, clock);
+            return MacroValues.macroValue(request, letter, domain, clock);
         }
     }
 }

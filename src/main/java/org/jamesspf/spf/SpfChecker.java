@@ -2,6 +2,9 @@ package org.jamesspf.spf;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jamesspf.spf.dns.SpfDns;
 import org.jamesspf.spf.macro.MacroString;
@@ -12,8 +15,13 @@ import org.jamesspf.spf.record.SpfRecordParser;
  * RFC 7208 check_host(), the entry point: evaluates the SPF policy of an identity's domain for a
  * client IP. Thread-safe and shareable; holds the configuration and the parse cache, and runs each
  * call as its own {@link Evaluation}. DNS goes through {@link SpfDns}; results are values, never
- * exceptions. Domain-name syntax is in {@link DomainNames}, macros and explanations in
- * {@link Explanations}, fetching ahead in {@link FetchAhead}.
+ * exceptions. Domain-name syntax is in {@link DomainNames}, the macro values in {@link MacroValues},
+ * fetching ahead in {@link FetchAhead}.
+ *
+ * <p>Evaluations wait for DNS without holding a thread ({@link #checkHostAsync}); they run on
+ * {@link EngineThreads}. Whatever the records say, a check's work is bounded: at most 10 DNS terms
+ * (RFC 7208 4.6.4), each domain-spec built from at most {@link MacroString#DOMAIN_WINDOW} octets,
+ * an explanation of at most {@value #MAX_EXPLANATION_OCTETS}, and the text kept in its outcome capped.
  */
 public final class SpfChecker {
     /** The explanation used on fail when the domain publishes no usable exp (RFC 7208 6.2). */
@@ -21,6 +29,16 @@ public final class SpfChecker {
 
     /** Trace events kept per check; a hostile record cannot make the trace grow past this. */
     static final int MAX_TRACE_EVENTS = 256;
+    /** Characters of one trace event's subject or detail (a record can be 64 KB). */
+    static final int MAX_TRACE_TEXT = 256;
+    /** RFC 7208 6.2 lets an explanation be cut to a reasonable length: octets built at most. */
+    public static final int MAX_EXPLANATION_OCTETS = 1024;
+    /** Characters of the deciding term an outcome keeps (a term is record text). */
+    public static final int MAX_TERM_OCTETS = 256;
+    /** Characters of an outcome's problem text (it quotes names and record text). */
+    public static final int MAX_PROBLEM_OCTETS = 512;
+    /** Speculative queries in flight at once across a checker's evaluations, by default (see {@link FetchAhead}). */
+    public static final int DEFAULT_MAX_SPECULATIVE_QUERIES = 1024;
     /**
      * Characters of record text the parse cache holds at most (about 2 MB with the parsed forms);
      * it is dropped whole when a new record would pass this. Senders choose what fills it, so it is
@@ -36,6 +54,8 @@ public final class SpfChecker {
     private final boolean tracing;
     private final boolean fetchAhead;
     private final Clock clock;
+    private final EngineThreads threads;
+    private final Speculation speculation;
     private final ConcurrentHashMap<String, ParseResult> parsed = new ConcurrentHashMap<>();
     /** Characters of the keys in {@link #parsed}; changed under the lock of {@code parsed}. */
     private long parsedChars;
@@ -51,6 +71,8 @@ public final class SpfChecker {
         this.tracing = builder.tracing;
         this.fetchAhead = builder.fetchAhead;
         this.clock = builder.clock;
+        this.threads = builder.threads;
+        this.speculation = new Speculation(builder.maxSpeculativeQueries);
     }
 
     public static Builder builder(SpfDns dns) {
@@ -77,18 +99,52 @@ public final class SpfChecker {
         return clock;
     }
 
-    MacroString defaultExplanationString() {
+    MacroString defaultExplanation() {
         return defaultExplanation;
     }
 
-    /** RFC 7208 4: evaluates the request's identity and returns the outcome. */
-    public CheckOutcome checkHost(CheckRequest request) {
+    Speculation speculation() {
+        return speculation;
+    }
+
+    /** Speculative queries in flight now, across this checker's evaluations (for tests of the cap). */
+    int speculativeInFlight() {
+        return speculation.inFlight();
+    }
+
+    /**
+     * RFC 7208 4: evaluates the request's identity. Starts on the calling thread; while waiting for
+     * DNS it holds no thread, and it goes on on the {@link EngineThreads} when answers come. The
+     * stage completes with the outcome, or exceptionally only when the DNS adapter threw.
+     */
+    public CompletionStage<CheckOutcome> checkHostAsync(CheckRequest request) {
         Objects.requireNonNull(request, "request");
         long start = System.nanoTime();
-        Evaluation evaluation = new Evaluation(this, request, start + limits.timeBudget().toNanos());
-        Evaluation.Step step = evaluation.run();
-        return new CheckOutcome(request, step.result, step.reason, step.term, step.problem, step.explanation,
-            evaluation.lookups, evaluation.voids, evaluation.queries.get(), System.nanoTime() - start, evaluation.trace);
+        Evaluation evaluation = new Evaluation(this, request, start + limits.timeBudget().toNanos(), threads);
+        CompletableFuture<Evaluation.Step> done = evaluation.start();
+        return done.thenApply(step -> new CheckOutcome(request, step.result, step.reason, step.term, step.problem, step.explanation,
+            evaluation.lookups, evaluation.voids, evaluation.queries.get(), System.nanoTime() - start, evaluation.trace,
+            evaluation.macros.built(), evaluation.macros.usesLocalPart()));
+    }
+
+    /**
+     * As {@link #checkHostAsync}, waiting for the outcome: for callers with a thread to spare (the
+     * command line, tests), never for one that must not block.
+     */
+    public CheckOutcome checkHost(CheckRequest request) {
+        try {
+            return checkHostAsync(request).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            // the adapter's own exception, as a synchronous call would have thrown it
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw e;
+        }
     }
 
     /** Parses a record once per distinct text (RFC 7208 4.6: parse before evaluating). */
@@ -127,6 +183,8 @@ public final class SpfChecker {
         private boolean tracing = true;
         private boolean fetchAhead = true;
         private Clock clock = Clock.systemUTC();
+        private EngineThreads threads;
+        private int maxSpeculativeQueries = DEFAULT_MAX_SPECULATIVE_QUERIES;
 
         private Builder(SpfDns dns) {
             this.dns = Objects.requireNonNull(dns, "dns");
@@ -165,7 +223,25 @@ public final class SpfChecker {
             return this;
         }
 
+        /** The threads evaluations resume on when an answer comes (default: {@link EngineThreads#common()}). */
+        public Builder threads(EngineThreads value) {
+            this.threads = Objects.requireNonNull(value, "threads");
+            return this;
+        }
+
+        /** Speculative queries in flight at once across all evaluations; past it, nothing is fetched ahead (0: never). */
+        public Builder maxSpeculativeQueries(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxSpeculativeQueries must not be negative, got " + value);
+            }
+            this.maxSpeculativeQueries = value;
+            return this;
+        }
+
         public SpfChecker build() {
+            if (threads == null) {
+                threads = EngineThreads.common();
+            }
             return new SpfChecker(this);
         }
     }

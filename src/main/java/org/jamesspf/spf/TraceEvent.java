@@ -30,13 +30,14 @@ public final class TraceEvent {
     private final int depth;
     private final Type type;
     private final String subject;
-    private final Object detail;
+    private final String detail;
 
+    /** The subject and the detail's text are cut to {@link SpfChecker#MAX_TRACE_TEXT} characters each. */
     TraceEvent(int depth, Type type, String subject, Object detail) {
         this.depth = depth;
         this.type = Objects.requireNonNull(type, "type");
-        this.subject = Objects.requireNonNull(subject, "subject");
-        this.detail = detail;
+        this.subject = Text.capped(Objects.requireNonNull(subject, "subject"), SpfChecker.MAX_TRACE_TEXT);
+        this.detail = detail == null ? "" : Text.capped(detail.toString(), SpfChecker.MAX_TRACE_TEXT);
     }
 
     public int depth() {
@@ -54,7 +55,7 @@ public final class TraceEvent {
 
     /** Free text about the event (an answer, a reason); empty when none. */
     public String detail() {
-        return detail == null ? "" : detail.toString();
+        return detail;
     }
 
     @Override

@@ -22,7 +22,7 @@ class ExplainerTest {
         .build();
 
     private static Explainer explainer(String handlerBody) throws Exception {
-        return new Explainer(SpfHookConfigTest.parse(handlerBody), ZONE, () -> "mx.receiver.test");
+        return new Explainer(SpfHookConfigTest.parse(handlerBody), ZONE, org.jamesspf.spf.EngineThreads.common(), () -> "mx.receiver.test");
     }
 
     @Test

@@ -123,7 +123,10 @@ class SpfHookConfigTest {
         "<checks><maxWaitMs>-1</maxWaitMs></checks>|<checks><maxWaitMs>: must not be negative",
         "<checks><maxWaitMs>30000</maxWaitMs></checks>|<checks><maxWaitMs>: 30000 is longer than <dns><timeBudgetMs>",
         "<checks><threads>0</threads></checks>|<checks><threads>: must be at least 1",
-        "<checks><threads>5000</threads></checks>|<checks><threads>: must be at most 4096",
+        "<checks><threads>5000</threads></checks>|<checks><threads>: must be at most 256",
+        "<checks><maxInFlight>0</maxInFlight></checks>|<checks><maxInFlight>: must be at least 1",
+        "<dns><udpSockets>0</udpSockets></dns>|<dns><udpSockets>: must be at least 1",
+        "<dns><udpSockets>5000</udpSockets></dns>|<dns><udpSockets>: must be at most 1024",
         "<checks><maxPendingPerClient>0</maxPendingPerClient></checks>|<checks><maxPendingPerClient>: must be at least 1",
         "<checks><cacheTtlSeconds>x</cacheTtlSeconds></checks>|<checks><cacheTtlSeconds>: 'x' is not an integer",
         "<checks><waitMs>1</waitMs></checks>|<checks><waitMs>: unknown element",
@@ -207,10 +210,14 @@ class SpfHookConfigTest {
     @DisplayName("<checks> and <actions><pending>: every option read; pending may accept")
     void checksAndPending() throws Exception {
         SpfHookConfig config = parse("<checks><maxWaitMs>0</maxWaitMs><threads>16</threads><maxPendingPerClient>2</maxPendingPerClient>"
-            + "<cacheSize>0</cacheSize><cacheTtlSeconds>60</cacheTtlSeconds><dnsFailureTtlSeconds>0</dnsFailureTtlSeconds></checks>"
+            + "<cacheSize>0</cacheSize><cacheTtlSeconds>60</cacheTtlSeconds><dnsFailureTtlSeconds>0</dnsFailureTtlSeconds>"
+            + "<maxInFlight>500</maxInFlight></checks><dns><udpSockets>8</udpSockets></dns>"
             + "<actions><pending action=\"accept\"/></actions>");
         assertThat(config.checks().maxWait()).isEqualTo(java.time.Duration.ZERO);
         assertThat(config.checks().threads()).isEqualTo(16);
+        assertThat(config.checks().maxInFlight()).isEqualTo(500);
+        assertThat(config.udpSockets()).isEqualTo(8);
+        assertThat(SpfHookConfig.defaults().checks().threads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
         assertThat(config.checks().maxPendingPerClient()).isEqualTo(2);
         assertThat(config.checks().cacheSize()).isZero();
         assertThat(config.checks().cacheTtl()).isEqualTo(java.time.Duration.ofSeconds(60));

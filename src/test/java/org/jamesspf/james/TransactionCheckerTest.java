@@ -13,6 +13,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.Reason;
+import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 import org.jamesspf.spf.dns.DnsAnswer;
@@ -81,17 +82,10 @@ class TransactionCheckerTest {
         SpfHookConfig config = SpfHookConfig.defaults();
         TransactionChecker[] t = new TransactionChecker[1];
         SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory(), n -> { });
-        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(), o -> t[0].logEvaluation(o), System::nanoTime,
-            metrics);
+        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), EngineThreads.common().executor(), config.checks(),
+            o -> t[0].logEvaluation(o), System::nanoTime, metrics);
         t[0] = new TransactionChecker(config, scheduler, metrics);
         return t[0];
-    }
-
-    @AfterEach
-    void close() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
     }
 
     private static Verdict decide(TransactionChecker transactions, SMTPSession session, String sender) throws Exception {

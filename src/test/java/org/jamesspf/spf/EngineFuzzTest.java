@@ -58,14 +58,33 @@ class EngineFuzzTest {
             assertThat(parsed.position()).isBetween(0, text.length());
             return;
         }
-        String expanded = parsed.value().expand(letter -> value);
-        assertThat(parsed.value().expand(letter -> value)).isEqualTo(expanded);
+        String expanded = parsed.value().expand(letter -> value, Integer.MAX_VALUE);
+        assertThat(parsed.value().expand(letter -> value, Integer.MAX_VALUE)).isEqualTo(expanded);
         // each macro yields at most its value URL-escaped (3 octets per character) or "unknown"
         assertThat(expanded.length()).isLessThanOrEqualTo(text.length() * Math.max(3 * value.length(), 7) + text.length());
-        String name = DomainNames.truncateDomain(expanded);
-        if (DomainNames.isQueryableName(name)) {
+        // RFC 7208 4.8: the domain built from the right is the full expansion, truncated
+        long[] built = new long[1];
+        String name = parsed.value().expandDomain(new org.jamesspf.spf.macro.MacroContext() {
+            @Override
+            public String value(char letter) {
+                return value;
+            }
+
+            @Override
+            public void built(int octets) {
+                built[0] += octets;
+            }
+        });
+        String truncated = DomainNames.truncateDomain(expanded);
+        if (DomainNames.isQueryableName(truncated)) {
+            assertThat(name).isEqualTo(truncated);
             assertThat(name.length()).isLessThanOrEqualTo(253);
+        } else {
+            assertThat(DomainNames.isQueryableName(name)).as(name).isFalse();
         }
+        // the work: at most the window, and the one macro that straddles its edge (UTF-8, escaped: 9 per char)
+        assertThat(built[0]).isLessThanOrEqualTo(MacroString.DOMAIN_WINDOW + Math.max(9L * value.length(), 7));
+        assertThat(parsed.value().expand(letter -> value, 1024).length()).isLessThanOrEqualTo(1024);
     }
 
     /**

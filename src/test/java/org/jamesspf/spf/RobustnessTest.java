@@ -68,7 +68,7 @@ class RobustnessTest {
             for (MacroString.Context context : MacroString.Context.values()) {
                 MacroString.Parsed parsed = MacroString.parse(text, context);
                 if (parsed.isValid()) {
-                    assertThat(parsed.value().expand(letter -> "a.b-c+d,e/f_g=h")).isNotNull();
+                    assertThat(parsed.value().expand(letter -> "a.b-c+d,e/f_g=h", 4096)).isNotNull();
                 }
             }
             IpAddress.parseOrNull(text);

@@ -12,9 +12,11 @@ import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.SpfDns;
@@ -94,15 +96,24 @@ public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
      * used as it is.
      */
     public static LookupSessionSpfDns usingDnsjavaDefaults(Duration queryTimeout) {
+        return usingDnsjavaDefaults(queryTimeout, EngineThreads.common().executor(), NioTransport.DEFAULT_UDP_SOCKETS);
+    }
+
+    /**
+     * As above; answers are handled on {@code executor} (dnsjava's lookup stages included, so no
+     * thread is started per answer), and the transport shares {@code udpSockets} UDP sockets.
+     */
+    public static LookupSessionSpfDns usingDnsjavaDefaults(Duration queryTimeout, Executor executor, int udpSockets) {
+        Objects.requireNonNull(executor, "executor");
         // Read at the first query, not now: James's DNSJavaService may register its resolver after
         // the SMTP handlers are initialised. Reading only; never setting library globals.
         return new LookupSessionSpfDns(() -> {
             Resolver resolver = Lookup.getDefaultResolver();
             Cache cache = Lookup.getDefaultCache(DClass.IN);
             List<InetSocketAddress> servers = serversOf(resolver);
-            NioTransport transport = servers.isEmpty() ? null : transport(servers, queryTimeout);
+            NioTransport transport = servers.isEmpty() ? null : transport(servers, queryTimeout, udpSockets);
             LookupSession lookups = LookupSession.builder().resolver(transport != null ? transport : resolver).cache(cache)
-                .clearSearchPath().build();
+                .executor(executor).clearSearchPath().build();
             return new Session(lookups, queryTimeout.multipliedBy(Math.max(1, servers.size()) + 1L), transport);
         }, "James's DNS servers and cache (dnsjava defaults)");
     }
@@ -129,13 +140,20 @@ public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
      * answers are asked again over TCP.
      */
     public static LookupSessionSpfDns forServers(List<String> servers, Duration queryTimeout, boolean cache) {
+        return forServers(servers, queryTimeout, cache, EngineThreads.common().executor(), NioTransport.DEFAULT_UDP_SOCKETS);
+    }
+
+    /** As above; answers are handled on {@code executor}, and the transport shares {@code udpSockets} UDP sockets. */
+    public static LookupSessionSpfDns forServers(List<String> servers, Duration queryTimeout, boolean cache, Executor executor,
+                                                 int udpSockets) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no DNS servers given");
         }
+        Objects.requireNonNull(executor, "executor");
         List<InetSocketAddress> addresses = DnsServers.parseAll(servers);
         return new LookupSessionSpfDns(() -> {
-            NioTransport transport = transport(addresses, queryTimeout);
-            LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(transport).clearSearchPath();
+            NioTransport transport = transport(addresses, queryTimeout, udpSockets);
+            LookupSession.LookupSessionBuilder builder = LookupSession.builder().resolver(transport).executor(executor).clearSearchPath();
             if (cache) {
                 builder.cache(new Cache(DClass.IN));
             }
@@ -144,19 +162,13 @@ public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
         }, "servers " + servers);
     }
 
-    private static NioTransport transport(List<InetSocketAddress> servers, Duration queryTimeout) {
+    private static NioTransport transport(List<InetSocketAddress> servers, Duration queryTimeout, int udpSockets) {
         try {
-            return new NioTransport(servers, queryTimeout);
+            return new NioTransport(servers, queryTimeout, udpSockets);
         } catch (IOException e) {
             // No selector can be opened: the JVM is out of file descriptors; nothing works without it.
             throw new java.io.UncheckedIOException("cannot open a DNS transport", e);
         }
-    }
-
-    /** A session built by the caller (e.g. with its own executor or caches). */
-    public static LookupSessionSpfDns of(LookupSession session, Duration queryTimeout) {
-        Session s = new Session(session, queryTimeout, null);
-        return new LookupSessionSpfDns(() -> s, "custom session");
     }
 
     /** Stops the transport's selector thread, if one was started. */
@@ -278,6 +290,10 @@ public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
         }
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
             return DnsAnswer.tempFail("timeout");
+        }
+        if (cause instanceof NioTransport.LocalFailure) {
+            // the transport closed or could not open a socket: nothing was learnt about the name
+            return DnsAnswer.localFailure(cause.getMessage());
         }
         // ServerFailedException (SERVFAIL, REFUSED...), RedirectOverflowException (CNAME loops),
         // InvalidZoneDataException, IOException: all may go away, so temperror (RFC 7208 2.6.6).

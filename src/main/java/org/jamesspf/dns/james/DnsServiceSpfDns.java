@@ -128,7 +128,7 @@ public final class DnsServiceSpfDns implements SpfDns {
             }, executor);
         } catch (RejectedExecutionException e) {
             // every lookup thread is busy: fail this lookup now rather than queue without bound
-            return CompletableFuture.completedFuture(DnsAnswer.tempFail("DNS lookup pool saturated"));
+            return CompletableFuture.completedFuture(DnsAnswer.localFailure("DNS lookup pool saturated"));
         }
     }
 

@@ -26,11 +26,17 @@ public final class DnsAnswer<T> {
     private final Kind kind;
     private final List<T> records;
     private final String detail;
+    private final boolean local;
 
     private DnsAnswer(Kind kind, List<T> records, String detail) {
+        this(kind, records, detail, false);
+    }
+
+    private DnsAnswer(Kind kind, List<T> records, String detail, boolean local) {
         this.kind = kind;
         this.records = records;
         this.detail = detail;
+        this.local = local;
     }
 
     /** Records; an empty list is NODATA. */
@@ -54,6 +60,15 @@ public final class DnsAnswer<T> {
     /** A temporary failure; {@code detail} says what failed (for the trace, not for users). */
     public static <T> DnsAnswer<T> tempFail(String detail) {
         return new DnsAnswer<>(Kind.TEMPFAIL, List.of(), Objects.requireNonNull(detail, "detail"));
+    }
+
+    /**
+     * A temporary failure of a local resource, not of DNS: the query was never answered because a
+     * pool was full or the transport closed. It says nothing about the name, so it is never
+     * remembered as the name's answer.
+     */
+    public static <T> DnsAnswer<T> localFailure(String detail) {
+        return new DnsAnswer<>(Kind.TEMPFAIL, List.of(), Objects.requireNonNull(detail, "detail"), true);
     }
 
     /** The same non-record answer retyped, for adapters that map record types. */
@@ -83,13 +98,18 @@ public final class DnsAnswer<T> {
         return detail;
     }
 
+    /** Whether this is a {@link #localFailure}: no DNS answer at all, a local resource failed. */
+    public boolean isLocalFailure() {
+        return local;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof DnsAnswer)) {
             return false;
         }
         DnsAnswer<?> other = (DnsAnswer<?>) o;
-        return kind == other.kind && records.equals(other.records) && detail.equals(other.detail);
+        return kind == other.kind && records.equals(other.records) && detail.equals(other.detail) && local == other.local;
     }
 
     @Override

@@ -7,4 +7,11 @@ public interface MacroContext {
      * that cannot be had (a {@code p} with no validated name) is RFC 7208's "unknown".
      */
     String value(char letter);
+
+    /**
+     * Told the octets each expansion step built (a literal's characters taken, a macro's
+     * transformed value): a counter of expansion work for tests and limits. Does nothing by default.
+     */
+    default void built(int octets) {
+    }
 }

@@ -3,6 +3,7 @@ package org.jamesspf.spf.macro;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jamesspf.spf.DomainNames;
 
 /**
  * A parsed macro-string (RFC 7208 7.1): literal text and macro-expands, expanded against a
@@ -18,6 +19,12 @@ public final class MacroString {
         /** An explanation string (RFC 7208 6.2): spaces allowed, and the letters c, r, t. */
         EXPLANATION
     }
+
+    /**
+     * Octets of a domain-spec expansion ever built: a 253-octet name, the dot before it (to know
+     * it starts a label) and one trailing dot (RFC 7208 4.8).
+     */
+    public static final int DOMAIN_WINDOW = DomainNames.MAX_LENGTH + 2;
 
     private static final String DELIMITERS = ".-+,/_=";
     private static final String LETTERS = "slodiphv";
@@ -240,28 +247,82 @@ public final class MacroString {
         return literalOnly;
     }
 
-    /** Expands the macro-string (RFC 7208 7.3, 7.4). */
-    public String expand(MacroContext context) {
-        if (literalOnly) {
-            return parts.length == 0 ? "" : parts.length == 1 ? (String) parts[0] : String.join("", literals());
-        }
-        StringBuilder out = new StringBuilder(text.length() + 32);
+    /** Whether a macro-expand of {@code letter} (lower case; either case matches) occurs. */
+    public boolean uses(char letter) {
         for (Object part : parts) {
-            if (part instanceof String) {
-                out.append((String) part);
-            } else {
-                ((Macro) part).expandInto(out, context);
+            if (part instanceof Macro && ((Macro) part).letter == letter) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Expands the macro-string (RFC 7208 7.3, 7.4) from the left, building at most {@code maxOctets}
+     * characters: the rest is never built (RFC 7208 6.2 lets an explanation be cut to a
+     * reasonable length). Each character built is reported to {@link MacroContext#built}.
+     */
+    public String expand(MacroContext context, int maxOctets) {
+        if (maxOctets < 0) {
+            throw new IllegalArgumentException("maxOctets must not be negative, got " + maxOctets);
+        }
+        StringBuilder out = new StringBuilder(Math.min(maxOctets, text.length() + 32));
+        for (Object part : parts) {
+            int room = maxOctets - out.length();
+            if (room <= 0) {
+                break;
+            }
+            String piece = part instanceof String ? (String) part : ((Macro) part).expand(context);
+            int take = Math.min(room, piece.length());
+            out.append(piece, 0, take);
+            context.built(part instanceof String ? take : piece.length());
         }
         return out.toString();
     }
 
-    private List<String> literals() {
-        List<String> list = new ArrayList<>(parts.length);
-        for (Object part : parts) {
-            list.add((String) part);
+    /**
+     * Expands a domain-spec (RFC 7208 7.3) and applies RFC 7208 4.8: one trailing dot is dropped,
+     * and a name longer than 253 octets loses labels from the left until it fits. The name is
+     * built from the right and nothing left of its last {@value #DOMAIN_WINDOW} octets is ever
+     * built, so the work is linear in the result however long the full expansion would be. A
+     * name with no label boundary to cut at comes back longer than 253 octets (not queryable).
+     */
+    public String expandDomain(MacroContext context) {
+        // built right to left into the end of a fixed window
+        char[] window = new char[DOMAIN_WINDOW];
+        int start = DOMAIN_WINDOW;
+        boolean complete = true;
+        for (int i = parts.length - 1; i >= 0; i--) {
+            if (start == 0) {
+                complete = false;
+                break;
+            }
+            Object part = parts[i];
+            String piece = part instanceof String ? (String) part : ((Macro) part).expand(context);
+            int take = Math.min(start, piece.length());
+            piece.getChars(piece.length() - take, piece.length(), window, start - take);
+            start -= take;
+            context.built(part instanceof String ? take : piece.length());
+            if (take < piece.length()) {
+                complete = false;
+                break;
+            }
         }
-        return list;
+        int end = DOMAIN_WINDOW;
+        if (end > start && window[end - 1] == '.') {
+            end--;
+        }
+        int length = end - start;
+        if (complete && length <= DomainNames.MAX_LENGTH) {
+            return new String(window, start, length);
+        }
+        // RFC 7208 4.8: cut at the first label boundary that leaves at most 253 octets
+        for (int i = end - DomainNames.MAX_LENGTH - 1; i < end; i++) {
+            if (i >= start && window[i] == '.') {
+                return new String(window, i + 1, end - i - 1);
+            }
+        }
+        return new String(window, start, length);
     }
 
     /** The text as written in the record. */
@@ -300,11 +361,11 @@ public final class MacroString {
             this.delimiters = delimiters;
         }
 
-        void expandInto(StringBuilder out, MacroContext context) {
+        /** RFC 7208 7.3: this macro's value, transformed and (for an upper-case letter) URL-escaped. */
+        String expand(MacroContext context) {
             String value = context.value(letter);
             if (rightParts == 0 && !reverse && ".".equals(delimiters)) {
-                appendEscaped(out, value);
-                return;
+                return urlEscape ? escaped(value) : value;
             }
             // RFC 7208 7.3: split on the delimiters, reverse if asked, keep the rightmost parts, join with ".".
             List<String> split = new ArrayList<>(8);
@@ -327,16 +388,13 @@ public final class MacroString {
                 }
                 joined.append(part);
             }
-            appendEscaped(out, joined.toString());
+            return urlEscape ? escaped(joined.toString()) : joined.toString();
         }
 
-        private void appendEscaped(StringBuilder out, String value) {
-            if (!urlEscape) {
-                out.append(value);
-                return;
-            }
+        private static String escaped(String value) {
             // RFC 7208 7.3: upper-case letters URL-escape all but RFC 3986 unreserved characters.
             byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder out = new StringBuilder(bytes.length + 16);
             for (byte b : bytes) {
                 int c = b & 0xFF;
                 if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
@@ -347,6 +405,7 @@ public final class MacroString {
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
                 }
             }
+            return out.toString();
         }
     }
 }
