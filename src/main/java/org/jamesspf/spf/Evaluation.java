@@ -884,7 +884,7 @@ final class Evaluation {
     /** The first time the evaluation parks: fetch ahead from every record in hand, past its current term. */
     private void startFetchingAhead() {
         ahead = new FetchAhead(queries, checker.clock(), request, checker::parse, limits.dnsTerms() - lookups, executor,
-            checker.speculation());
+            checker.speculation(), macros);
         for (Frame f = frames; f != null; f = f.outer) {
             ahead.ahead(f.record, f.domain, f.index + 1);
         }

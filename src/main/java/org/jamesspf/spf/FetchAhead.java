@@ -48,6 +48,8 @@ final class FetchAhead {
     private final AtomicInteger budget;
     private final Executor executor;
     private final Speculation speculation;
+    /** The evaluation's macro context: fetch-ahead's expansion work is counted with the evaluation's. */
+    private final MacroContext work;
     private final ConcurrentHashMap<String, Entry> answers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -62,7 +64,8 @@ final class FetchAhead {
     }
 
     FetchAhead(SpfDns dns, Clock clock, CheckRequest request, Function<String, ParseResult> parser, int termBudget, Executor executor,
-               Speculation speculation) {
+               Speculation speculation, MacroContext work) {
+        this.work = work;
         this.dns = dns;
         this.clock = clock;
         this.request = request;
@@ -302,6 +305,11 @@ final class FetchAhead {
         @Override
         public String value(char letter) {
             return MacroValues.macroValue(request, letter, domain, clock);
+        }
+
+        @Override
+        public void built(int octets) {
+            work.built(octets);
         }
     }
 }

@@ -15,7 +15,8 @@ final class MacroValues implements MacroContext {
     private final Clock clock;
     private final Evaluation evaluation;
     private List<String> validatedNames;
-    private long built;
+    /** Also counted by fetch-ahead's expansions, on other engine threads. */
+    private final java.util.concurrent.atomic.AtomicLong built = new java.util.concurrent.atomic.AtomicLong();
     private boolean usesLocalPart;
 
     MacroValues(CheckRequest request, Clock clock, Evaluation evaluation) {
@@ -31,12 +32,12 @@ final class MacroValues implements MacroContext {
 
     @Override
     public void built(int octets) {
-        built += octets;
+        built.addAndGet(octets);
     }
 
-    /** Octets built by every expansion of this evaluation. */
+    /** Octets built by every expansion of this evaluation, fetch-ahead's included. */
     long built() {
-        return built;
+        return built.get();
     }
 
     /** Notes that {@code text} is about to be expanded: does its value depend on the local part? */

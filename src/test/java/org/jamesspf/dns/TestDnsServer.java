@@ -129,6 +129,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("test-dns"));
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(daemon("test-dns-delay"));
     private final AtomicInteger udpQueries = new AtomicInteger();
+    private final java.util.Set<Integer> udpClientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private final AtomicInteger pendingDelayed = new AtomicInteger();
     private final AtomicInteger maxPendingDelayed = new AtomicInteger();
@@ -145,6 +146,8 @@ public final class TestDnsServer implements AutoCloseable {
         // TCP on the same port number as UDP; retry with another UDP port when it is taken.
         for (int attempt = 0; tcp == null; attempt++) {
             udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            // room for bursts of thousands of queries (the kernel caps it at net.core.rmem_max)
+            udp.setReceiveBufferSize(4 << 20);
             try {
                 tcp = new ServerSocket(udp.getLocalPort(), 50, loopback);
             } catch (IOException e) {
@@ -177,6 +180,11 @@ public final class TestDnsServer implements AutoCloseable {
 
     public int udpQueries() {
         return udpQueries.get();
+    }
+
+    /** The distinct source ports UDP queries came from. */
+    public int udpClientPorts() {
+        return udpClientPorts.size();
     }
 
     /** The most delayed answers that were pending at once: above 1 means clients queried concurrently. */
@@ -219,6 +227,7 @@ public final class TestDnsServer implements AutoCloseable {
                 return;
             }
             udpQueries.incrementAndGet();
+            udpClientPorts.add(packet.getPort());
             byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
             InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
             respond(query, true, reply -> {

@@ -131,6 +131,15 @@ class EngineFuzzTest {
             assertThat(name.length()).as(name).isLessThanOrEqualTo(254);
         }
         assertThat(outcome.trace().size()).isLessThanOrEqualTo(SpfChecker.MAX_TRACE_EVENTS);
+        // work per check is bounded by design: each expansion builds at most the name's window and one
+        // macro's value (URL-escaped UTF-8: 9 octets a character); at most 10 terms (4.6.4) and the exp
+        // target expand, fetch-ahead at most 10 more, and the explanation at most 1,024 octets (6.2)
+        long piece = 9L * Math.max(Math.max(request.sender().length(), request.helo().length()), 253);
+        long bound = (limits.dnsTerms() + 1 + limits.dnsTerms()) * (MacroString.DOMAIN_WINDOW + piece)
+            + SpfChecker.MAX_EXPLANATION_OCTETS + piece;
+        assertThat(outcome.macroOctets()).isLessThanOrEqualTo(bound);
+        assertThat(again.macroOctets()).isLessThanOrEqualTo(bound);
+        assertThat(outcome.explanation().length()).isLessThanOrEqualTo(SpfChecker.MAX_EXPLANATION_OCTETS);
     }
 
     static final String[] NAMES = {"example.com", "a.example.com", "b.example.com", "c.example.org", "d.example.net", "e.example.com"};

@@ -131,4 +131,127 @@ class FetchAheadTest {
         assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
         assertThat(dns.queries.get()).as("only example.com's TXT").isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("the cap on speculative queries holds across checks; at 0 nothing is sent ahead (queries as sequential)")
+    void speculationCapped() {
+        InMemoryZone.Builder zone = InMemoryZone.builder();
+        StringBuilder record = new StringBuilder("v=spf1");
+        for (int i = 0; i < 8; i++) {
+            record.append(" include:i").append(i).append(".example.com");
+            zone.txt("i" + i + ".example.com", "v=spf1 a:h" + i + ".example.com -all").a("h" + i + ".example.com", "203.0.113." + i);
+        }
+        InMemoryZone built = zone.txt("example.com", record.append(" -all").toString()).build();
+        CheckRequest request = CheckRequest.mailFrom(IpAddress.parse("203.0.113.7"), "a@example.com", "h.example.org");
+        DelayedDns sequentialDns = new DelayedDns(built, 3);
+        CheckOutcome sequential = checker(sequentialDns, false).checkHost(request);
+        for (int cap : new int[] {0, 2, 5}) {
+            DelayedDns dns = new DelayedDns(built, 3);
+            SpfChecker checker = SpfChecker.builder(dns).maxSpeculativeQueries(cap).defaultExplanation("DEFAULT")
+                .clock(Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC)).build();
+            CheckOutcome outcome = checker.checkHost(request);
+            assertThat(summary(outcome)).isEqualTo(summary(sequential));
+            // the evaluation's own lookup, and at most cap sent ahead of it
+            assertThat(dns.maxInFlight.get()).as("cap " + cap).isLessThanOrEqualTo(1 + cap);
+            if (cap == 0) {
+                assertThat(dns.queries.get()).isEqualTo(sequentialDns.queries.get());
+            }
+        }
+    }
+
+    /** Holds the answers of chosen names until released; records every name asked, and on which thread. */
+    static final class GatedDns extends ForwardingDns {
+        final java.util.Set<String> gated;
+        final java.util.List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        final CompletableFuture<Void> gate = new CompletableFuture<>();
+        final java.util.concurrent.Executor completions;
+
+        GatedDns(SpfDns zone, java.util.concurrent.Executor completions, String... gated) {
+            super(zone);
+            this.gated = java.util.Set.of(gated);
+            this.completions = completions;
+        }
+
+        @Override
+        protected <T> CompletionStage<DnsAnswer<T>> around(String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+            asked.add(name);
+            threads.add(Thread.currentThread().getName());
+            CompletionStage<DnsAnswer<T>> answer = lookup.get();
+            CompletableFuture<Void> wait = gated.contains(name) ? gate : CompletableFuture.completedFuture(null);
+            // answers complete on a thread of "the DNS library", as a transport's would
+            return wait.thenCombineAsync(answer, (v, a) -> a, completions);
+        }
+    }
+
+    private static final java.util.concurrent.ExecutorService DNS_LIBRARY = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dns-library-completion");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Test
+    @DisplayName("speculation stops when its evaluation ends: a record arriving later starts no lookups")
+    void stopsWithTheEvaluation() throws Exception {
+        InMemoryZone zone = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 a:first.example.com include:later.example.com -all")
+            .a("first.example.com", "192.0.2.1")
+            .txt("later.example.com", "v=spf1 include:c1.example.com include:c2.example.com a:c3.example.com -all")
+            .build();
+        GatedDns dns = new GatedDns(zone, DNS_LIBRARY, "later.example.com");
+        CheckOutcome outcome = checker(dns, true).checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h"));
+        assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
+        assertThat(dns.asked).contains("later.example.com");
+        dns.gate.complete(null);
+        // the later record's answer is handled (its parse on the engine) before this returns: a drain, not a wait
+        CompletableFuture.runAsync(() -> { }, DNS_LIBRARY).get();
+        CompletableFuture.runAsync(() -> { }, EngineThreads.common().executor()).get();
+        Thread.sleep(50);
+        assertThat(dns.asked).doesNotContain("c1.example.com", "c2.example.com", "c3.example.com");
+    }
+
+    @Test
+    @DisplayName("records fetched ahead are parsed and their lookups sent on the engine's threads, never the DNS library's")
+    void callbacksOnTheEngine() {
+        InMemoryZone zone = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 include:a.example.com include:b.example.com mx:m.example.com -all")
+            .txt("a.example.com", "v=spf1 a:ha.example.com -all").txt("b.example.com", "v=spf1 a:hb.example.com -all")
+            .mx("m.example.com", 10, "mx1.example.com").a("mx1.example.com", "192.0.2.9")
+            .a("ha.example.com", "198.51.100.1").a("hb.example.com", "198.51.100.2").build();
+        EngineThreads threads = EngineThreads.start("fetch-ahead-engine", 2);
+        try {
+            GatedDns dns = new GatedDns(zone, DNS_LIBRARY);
+            CheckOutcome outcome = SpfChecker.builder(dns).threads(threads).build()
+                .checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.9"), "a@example.com", "h"));
+            assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
+            assertThat(dns.asked).contains("ha.example.com", "hb.example.com", "mx1.example.com");
+            assertThat(dns.threads).noneMatch(name -> name.startsWith("dns-library"));
+        } finally {
+            threads.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a speculative query that failed locally (pool full) is not remembered: the evaluation asks again, same result")
+    void localFailureNotMemoized() {
+        InMemoryZone zone = InMemoryZone.builder()
+            .txt("example.com", "v=spf1 a:slow.example.com include:b.example.com -all")
+            .txt("b.example.com", "v=spf1 ip4:192.0.2.0/24 -all")
+            .build();
+        AtomicInteger bQueries = new AtomicInteger();
+        SpfDns dns = new ForwardingDns(new DelayedDns(zone, 5)) {
+            @Override
+            protected <T> CompletionStage<DnsAnswer<T>> around(String name, Supplier<CompletionStage<DnsAnswer<T>>> lookup) {
+                if (name.equals("b.example.com") && bQueries.incrementAndGet() == 1) {
+                    return CompletableFuture.completedFuture(DnsAnswer.localFailure("lookup pool saturated"));
+                }
+                return lookup.get();
+            }
+        };
+        CheckRequest request = CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h");
+        CheckOutcome outcome = checker(dns, true).checkHost(request);
+        assertThat(summary(outcome)).isEqualTo(summary(checker(zone, false).checkHost(request)));
+        assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
+        assertThat(bQueries.get()).as("sent ahead, failed locally, asked again").isEqualTo(2);
+    }
 }

@@ -182,12 +182,6 @@ public final class NioTransport implements Resolver, AutoCloseable {
         return result.thenApplyAsync(m -> m, executor);
     }
 
-    /** UDP sockets open now (for tests of the bound). */
-    public int openUdpSockets() {
-        return openSockets;
-    }
-
-    private volatile int openSockets;
 
     private void run() {
         while (running) {
@@ -283,7 +277,6 @@ public final class NioTransport implements Resolver, AutoCloseable {
                 throw new LocalFailure("cannot open a UDP socket: " + e.getMessage());
             }
             pool[slot] = socket;
-            openSockets++;
         }
         return socket;
     }
@@ -295,7 +288,6 @@ public final class NioTransport implements Resolver, AutoCloseable {
         } catch (IOException e) {
             // a socket we no longer need: nothing to recover
         }
-        openSockets--;
     }
 
     private void startTcp(Attempt a) {
