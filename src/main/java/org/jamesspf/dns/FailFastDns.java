@@ -73,23 +73,26 @@ public final class FailFastDns implements SpfDns {
         if (ttlNanos == 0) {
             return lookup.get();
         }
-        String key = registeredDomain(name);
-        Long until = failingUntil.get(key);
         long start = nanoTime.getAsLong();
-        if (until != null) {
-            if (start - until < 0) {
-                return CompletableFuture.completedFuture(DnsAnswer.tempFail("DNS under " + key + " timed out recently"));
+        // the registered domain (a Public Suffix List walk) only when something is remembered at all
+        if (!failingUntil.isEmpty()) {
+            String key = registeredDomain(name);
+            Long until = failingUntil.get(key);
+            if (until != null) {
+                if (start - until < 0) {
+                    return CompletableFuture.completedFuture(DnsAnswer.tempFail("DNS under " + key + " timed out recently"));
+                }
+                failingUntil.remove(key, until);
             }
-            failingUntil.remove(key, until);
         }
         return lookup.get().whenComplete((answer, failure) -> {
-            boolean failed = failure != null || (answer != null && answer.kind() == DnsAnswer.Kind.TEMPFAIL);
+            boolean failed = failure != null || (answer != null && answer.kind() == DnsAnswer.Kind.TEMPFAIL && !answer.isLocalFailure());
             long now = nanoTime.getAsLong();
             if (failed && now - start >= slowNanos) {
                 if (failingUntil.size() >= MAX_REMEMBERED) {
                     failingUntil.clear();
                 }
-                failingUntil.put(key, now + ttlNanos);
+                failingUntil.put(registeredDomain(name), now + ttlNanos);
             }
         });
     }

@@ -10,8 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,12 +23,14 @@ import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 
 /**
- * Runs SPF evaluations off James's I/O threads. James 3.8.1 calls hooks on Netty event-loop
- * threads and has no asynchronous hook API, so an evaluation that waits on DNS there stalls
- * every connection of that thread. Here each evaluation starts on the engine's few threads and,
- * while it waits for DNS, holds none (it is parked until its answer comes); the hook starts it as
- * soon as the identity is known and waits for it at the enforcement point for at most a small
- * bound. What is bounded is evaluations in flight ({@code <checks><maxInFlight>}), not threads.
+ * Runs SPF evaluations without waiting on James's I/O threads. James 3.8.1 calls hooks on Netty
+ * event-loop threads and has no asynchronous hook API, so an evaluation that waits on DNS there
+ * stalls every connection of that thread. Here the hook starts each evaluation as soon as the
+ * identity is known; it runs on the calling thread only until its first DNS wait (CPU work, bounded
+ * by design: nothing when the resolver has the answer cached but the evaluation itself), then holds
+ * no thread (it is parked until its answer comes) and resumes on the engine's few threads. The hook
+ * waits for it at the enforcement point for at most a small bound. What is bounded is evaluations in
+ * flight ({@code <checks><maxInFlight>}), not threads.
  * <ul>
  *   <li>Concurrent checks of the same request share one evaluation.</li>
  *   <li>Outcomes are kept (bounded, expiring) so a retry is answered at once and consistently; a
@@ -80,16 +80,27 @@ final class CheckScheduler {
     private static final class Evaluation {
         final CompletableFuture<CheckOutcome> future = new CompletableFuture<>();
         final long started;
-        final String registeredDomain;
+        /** The sender domain; its registered domain is worked out only when a wait for it is needed. */
+        private final String domain;
+        private volatile String registeredDomain;
         /** Set when a wait for it ran out: later callers do not wait again. */
         volatile boolean outlastedAWait;
         /** Guarded by this: counted in slowDomains, and finished (no longer counted). */
         boolean countedSlow;
         boolean finished;
 
-        Evaluation(long started, String registeredDomain) {
+        Evaluation(long started, String domain) {
             this.started = started;
-            this.registeredDomain = registeredDomain;
+            this.domain = domain;
+        }
+
+        String registeredDomain() {
+            String r = registeredDomain;
+            if (r == null) {
+                r = FailFastDns.registeredDomain(domain);
+                registeredDomain = r;
+            }
+            return r;
         }
     }
 
@@ -98,7 +109,6 @@ final class CheckScheduler {
     private final SpfHookConfig.Checks limits;
     private final Consumer<CheckOutcome> onEvaluated;
     private final LongSupplier nanoTime;
-    private final Executor executor;
     private final AtomicInteger inFlightCount = new AtomicInteger();
     private final ConcurrentHashMap<CheckRequest, Evaluation> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<IpAddress, AtomicInteger> inFlightByClient = new ConcurrentHashMap<>();
@@ -107,10 +117,9 @@ final class CheckScheduler {
     private final OutcomeCache cache;
 
     /**
-     * @param executor    where evaluations start (the engine's threads, never James's I/O threads)
      * @param onEvaluated called with each fresh outcome on the evaluating thread (the INFO line)
      */
-    CheckScheduler(SpfChecker checker, Executor executor, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated,
+    CheckScheduler(SpfChecker checker, SpfHookConfig.Checks limits, Consumer<CheckOutcome> onEvaluated,
                    LongSupplier nanoTime, SpfMetrics metrics) {
         this.checker = Objects.requireNonNull(checker, "checker");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -118,7 +127,6 @@ final class CheckScheduler {
         this.onEvaluated = Objects.requireNonNull(onEvaluated, "onEvaluated");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.cache = new OutcomeCache(limits.cacheSize(), nanoTime);
-        this.executor = Objects.requireNonNull(executor, "executor");
     }
 
     /**
@@ -151,26 +159,22 @@ final class CheckScheduler {
             release(request.ip(), perClient);
             return new Ticket(request, null, "more than " + limits.maxInFlight() + " checks in flight");
         }
-        Evaluation evaluation = new Evaluation(nanoTime.getAsLong(), FailFastDns.registeredDomain(request.domain()));
+        Evaluation evaluation = new Evaluation(nanoTime.getAsLong(), request.domain());
         Evaluation raced = inFlight.putIfAbsent(request, evaluation);
         if (raced != null) {
             inFlightCount.decrementAndGet();
             release(request.ip(), perClient);
             return new Ticket(request, raced, null);
         }
-        try {
-            executor.execute(() -> evaluate(request, evaluation, perClient));
-        } catch (RejectedExecutionException e) {
-            // The engine is stopped (the hook is closing): no check starts; the caller applies the pending action.
-            inFlight.remove(request, evaluation);
-            inFlightCount.decrementAndGet();
-            release(request.ip(), perClient);
-            return new Ticket(request, null, "SPF engine stopped");
-        }
+        evaluate(request, evaluation, perClient);
         return new Ticket(request, evaluation, null);
     }
 
-    /** Starts the evaluation on an engine thread; it completes when its answers come, holding no thread meanwhile. */
+    /**
+     * Runs the evaluation on the calling thread up to its first wait for DNS (bounded CPU work: an
+     * answer the resolver has cached goes on at once, so a check of a known domain costs no thread
+     * hand-over at all); it then parks and resumes on the engine's threads, holding none meanwhile.
+     */
     private void evaluate(CheckRequest request, Evaluation evaluation, AtomicInteger perClient) {
         org.apache.james.metrics.api.TimeMetric timer = metrics.checkTimer();
         CompletionStage<CheckOutcome> stage;
@@ -210,9 +214,9 @@ final class CheckScheduler {
             synchronized (evaluation) {
                 evaluation.finished = true;
                 if (evaluation.countedSlow) {
-                    AtomicInteger slow = slowDomains.get(evaluation.registeredDomain);
+                    AtomicInteger slow = slowDomains.get(evaluation.registeredDomain());
                     if (slow != null && slow.decrementAndGet() <= 0) {
-                        slowDomains.remove(evaluation.registeredDomain, slow);
+                        slowDomains.remove(evaluation.registeredDomain(), slow);
                     }
                 }
             }
@@ -266,7 +270,7 @@ final class CheckScheduler {
             if (evaluation.outlastedAWait || maxWaitNanos <= 0) {
                 return Optional.empty();
             }
-            long wait = slowDomains.containsKey(evaluation.registeredDomain) ? Math.min(maxWaitNanos, limits.maxWait().toNanos() / 10)
+            long wait = !slowDomains.isEmpty() && slowDomains.containsKey(evaluation.registeredDomain()) ? Math.min(maxWaitNanos, limits.maxWait().toNanos() / 10)
                 : maxWaitNanos;
             return Optional.of(future.get(wait, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
@@ -274,7 +278,7 @@ final class CheckScheduler {
             synchronized (evaluation) {
                 if (!evaluation.finished && !evaluation.countedSlow) {
                     evaluation.countedSlow = true;
-                    slowDomains.compute(evaluation.registeredDomain, (d, n) -> {
+                    slowDomains.compute(evaluation.registeredDomain(), (d, n) -> {
                         AtomicInteger count = n == null ? new AtomicInteger() : n;
                         count.incrementAndGet();
                         return count;

@@ -106,7 +106,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
         SpfMetrics metrics = new SpfMetrics(metricFactory, queriesPerCheck);
         TransactionChecker[] transactions = new TransactionChecker[1];
-        CheckScheduler scheduler = new CheckScheduler(checker, threads.executor(), config.checks(), o -> transactions[0].logEvaluation(o),
+        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o),
             System::nanoTime, metrics);
         transactions[0] = new TransactionChecker(config, scheduler, metrics);
         Explainer explainer = new Explainer(config, failFast, threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));

@@ -131,6 +131,20 @@ final class JamesTestServer implements AutoCloseable {
         return mails;
     }
 
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Removes the accepted mails kept so far (for long benchmarks); returns how many were ever accepted. */
+    synchronized long dropAccepted() throws Exception {
+        MailRepositoryProbeImpl probe = server.getProbe(MailRepositoryProbeImpl.class);
+        MailRepositoryUrl url = MailRepositoryUrl.from(ACCEPTED);
+        org.apache.james.mailrepository.api.MailRepository repository = probe.getMailRepositoryStore().select(url);
+        for (MailKey key : probe.listMailKeys(url)) {
+            repository.remove(key);
+            dropped.incrementAndGet();
+        }
+        return dropped.get() + probe.getRepositoryMailCount(url);
+    }
+
     /** How many mails were accepted so far. */
     long acceptedCount() throws Exception {
         return server.getProbe(MailRepositoryProbeImpl.class).getRepositoryMailCount(MailRepositoryUrl.from(ACCEPTED));

@@ -1,7 +1,6 @@
 package org.jamesspf.james;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,10 @@ public final class StallBenchmark {
     private static final int WARMUP_MS = 3000;
     private static final int[] STALLED = {0, 4, 16, 64};
     private static final String[] SHAPES = {"shared", "zone", "registered"};
+    private static final int COST_TRANSACTIONS = Integer.getInteger("bench.costTransactions", 3000);
+    private static final int COST_ROUNDS = Integer.getInteger("bench.costRounds", 5);
+    private static final int COST_DOMAINS = 1000;
+    private static final int COST_WARMUP_ROUNDS = Integer.getInteger("bench.costWarmupRounds", 8);
 
     private StallBenchmark() {
     }
@@ -62,52 +65,48 @@ public final class StallBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("jdk.net.hosts.file") == null) {
-            System.exit(relaunchWithHostsFile(args));
-        }
         TestDnsServer.Zone zone = new TestDnsServer.Zone()
             .add(TestRecords.txt("legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
             .add(TestRecords.txt("mail.legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
             .delay("legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
             .delay("mail.legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
             .timeout("stalled.test");
+        for (int i = 0; i < COST_DOMAINS; i++) {
+            zone.add(TestRecords.txt("d" + i + ".legit.test", "v=spf1 ip4:10.0.0.0/8 -all"));
+        }
         for (int i = 0; i < 64; i++) {
             zone.timeout("s" + i + ".stalled-zone.test").timeout("stalled" + i + ".test");
         }
         List<Row> rows = new ArrayList<>();
-        try (TestDnsServer dns = TestDnsServer.start(zone)) {
-            // James's own DNS (reverse lookups for Received headers and the like) answered by the test server too
-            org.jamesspf.dns.james.TestDnsJavaService jamesDns = org.jamesspf.dns.james.TestDnsJavaService.start(
-                new java.net.InetSocketAddress("127.0.0.1", dns.port()), Duration.ofSeconds(1));
-            com.google.inject.Module dnsBinding = binder -> binder.bind(org.apache.james.dnsservice.api.DNSService.class)
-                .toInstance(jamesDns);
-            Path without = Files.createTempDirectory("stall-bench-plain");
-            try (JamesTestServer james = JamesTestServer.start(without, "", dnsBinding)) {
-                warmUp(james);
-                rows.add(run(james, "no plugin", 0, "shared"));
+        try (TestDnsServer dns = TestDnsServer.start(zone);
+             JamesProcess plain = JamesProcess.start("", dns.address());
+             // The shipped defaults (james-conf/smtpserver.xml) but for the DNS servers.
+             JamesProcess james = JamesProcess.start("<handler class=\"org.jamesspf.james.SpfHook\">"
+                 // <checks></checks>: the shipped defaults, not the long wait JamesTestServer gives tests
+                 + "<dns><servers><server>" + dns.address() + "</server></servers></dns><checks></checks>"
+                 + System.getProperty("bench.handlerExtra", "") + "</handler>", dns.address())) {
+            cost(plain, james);
+            if (Boolean.getBoolean("bench.costOnly")) {
+                System.exit(0);
             }
-            Path with = Files.createTempDirectory("stall-bench-spf");
-            // The shipped defaults (james-conf/smtpserver.xml) but for the DNS servers.
-            try (JamesTestServer james = JamesTestServer.start(with, "<handler class=\"org.jamesspf.james.SpfHook\">"
-                // <checks></checks>: the shipped defaults, not the long wait JamesTestServer gives tests
-                + "<dns><servers><server>" + dns.address() + "</server></servers></dns><checks></checks></handler>", dnsBinding)) {
-                warmUp(james);
-                rows.add(run(james, "plugin", 0, "shared"));
-                for (String shape : SHAPES) {
-                    for (int stalled : STALLED) {
-                        if (stalled > 0) {
-                            // the JIT keeps warming through the run: each stalled row is compared with a
-                            // no-stall row measured just before it
-                            Row before = run(james, "plugin, just before", 0, "shared");
-                            Row row = run(james, "plugin, " + shape, stalled, shape);
-                            row.neighbour = before;
-                            rows.add(row);
-                        }
+            warmUp(plain);
+            rows.add(run(plain, "no plugin", 0, "shared"));
+            warmUp(james);
+            rows.add(run(james, "plugin", 0, "shared"));
+            for (String shape : SHAPES) {
+                for (int stalled : STALLED) {
+                    if (stalled > 0) {
+                        // the JIT keeps warming through the run: each stalled row is compared with a
+                        // no-stall row measured just before it
+                        Row before = run(james, "plugin, just before", 0, "shared");
+                        Row row = run(james, "plugin, " + shape, stalled, shape);
+                        row.neighbour = before;
+                        rows.add(row);
                     }
                 }
-                // the no-stall row again, now that the JIT has seen everything: the fairer baseline
-                rows.add(run(james, "plugin, again", 0, "shared"));
             }
+            // the no-stall row again, now that the JIT has seen everything: the fairer baseline
+            rows.add(run(james, "plugin, again", 0, "shared"));
         }
         print(rows);
         List<String> violations = new ArrayList<>();
@@ -125,31 +124,95 @@ public final class StallBenchmark {
     }
 
     /**
-     * James resolves some names through the JVM's system resolver (its own host name, HELO names);
-     * on a machine without DNS each such lookup waits out the system resolver's timeout, seconds,
-     * and would be measured as SMTP latency. So the benchmark runs in a JVM that resolves names from
-     * a hosts file only: this machine's name and localhost, anything else unknown at once.
+     * James's own CPU per SMTP transaction (PROXY, EHLO, MAIL, RCPT, QUIT), each from a client IP
+     * and a sender never seen before, so that every transaction evaluates both identities; plain
+     * James and James with the plugin, measured in turns, as the James process's CPU time.
      */
-    private static int relaunchWithHostsFile(String[] args) throws Exception {
-        String host = new String(Files.readAllBytes(java.nio.file.Paths.get("/proc/sys/kernel/hostname")),
-            java.nio.charset.StandardCharsets.US_ASCII).trim();
-        Path hosts = Files.createTempFile("bench-hosts", "");
-        Files.writeString(hosts, "127.0.0.1 localhost " + host + "\n::1 localhost\n");
-        List<String> command = new ArrayList<>(List.of(
-            java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path")));
-        for (String property : List.of("logback.configurationFile", "bench.seconds", "bench.legit", "bench.legitDelayMs")) {
-            if (System.getProperty(property) != null) {
-                command.add("-D" + property + "=" + System.getProperty(property));
+    private static void cost(JamesProcess plain, JamesProcess james) throws Exception {
+        AtomicInteger next = new AtomicInteger(1 << 16);
+        // warm-up, not measured: the JIT of both keeps improving for tens of thousands of transactions
+        for (int round = 0; round < COST_WARMUP_ROUNDS; round++) {
+            transactions(plain, COST_TRANSACTIONS, next);
+            transactions(james, COST_TRANSACTIONS, next);
+        }
+        double[][] perTransaction = new double[2][COST_ROUNDS];
+        double[] threadsPerTransaction = new double[2];
+        for (int round = 0; round < COST_ROUNDS; round++) {
+            for (int which = 0; which < 2; which++) {
+                JamesProcess p = which == 0 ? plain : james;
+                long threads = p.threadsStarted();
+                Duration before = p.cpu();
+                transactions(p, COST_TRANSACTIONS, next);
+                perTransaction[which][round] = (p.cpu().minus(before).toNanos() / 1e6) / COST_TRANSACTIONS;
+                threadsPerTransaction[which] += (double) (p.threadsStarted() - threads) / COST_TRANSACTIONS / COST_ROUNDS;
             }
         }
-        command.add(StallBenchmark.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
+        double plainMs = median(perTransaction[0]);
+        double pluginMs = median(perTransaction[1]);
+        double[] ratios = new double[COST_ROUNDS];
+        for (int round = 0; round < COST_ROUNDS; round++) {
+            ratios[round] = perTransaction[1][round] / perTransaction[0][round];
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "James's CPU per SMTP transaction (PROXY, EHLO, MAIL, RCPT, QUIT; %d transactions per round from %d"
+            + " clients, each from a new client IP and a new sender, so each evaluates HELO and MAIL FROM), median of %d rounds:%n",
+            COST_TRANSACTIONS, LEGIT_CLIENTS, COST_ROUNDS);
+        System.out.println("| James | CPU per transaction (rounds) | median | threads started per transaction |");
+        System.out.println("|---|---|---|---|");
+        System.out.printf(Locale.ROOT, "| plain | %s | %.3f ms | %.3f |%n", rounds(perTransaction[0]), plainMs, threadsPerTransaction[0]);
+        System.out.printf(Locale.ROOT, "| with the plugin | %s | %.3f ms | %.3f |%n", rounds(perTransaction[1]), pluginMs,
+            threadsPerTransaction[1]);
+        System.out.printf(Locale.ROOT, "plugin adds %+.0f%% to James's CPU per transaction (medians; per round, plugin / plain: %s,"
+            + " median %+.0f%%; target: at most +25%%)%n%n", 100 * (pluginMs / plainMs - 1), rounds(ratios), 100 * (median(ratios) - 1));
+    }
+
+    private static String rounds(double[] values) {
+        List<String> parts = new ArrayList<>();
+        for (double v : values) {
+            parts.add(String.format(Locale.ROOT, "%.3f", v));
+        }
+        return String.join(" / ", parts);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** {@code count} transactions without DATA, from {@link #LEGIT_CLIENTS} clients; each must be accepted. */
+    private static void transactions(JamesProcess james, int count, AtomicInteger next) throws Exception {
+        AtomicInteger left = new AtomicInteger(count);
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(LEGIT_CLIENTS);
+        for (int c = 0; c < LEGIT_CLIENTS; c++) {
+            pool.execute(() -> {
+                while (left.decrementAndGet() >= 0) {
+                    int n = next.incrementAndGet();
+                    String ip = "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+                    try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), ip)) {
+                        smtp.command("EHLO mail.legit.test");
+                        String mail = smtp.command("MAIL FROM:<u" + n + "@d" + (n % COST_DOMAINS) + ".legit.test>");
+                        String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
+                        smtp.command("QUIT");
+                        if (!mail.startsWith("250") || !rcpt.startsWith("250")) {
+                            problems.add(mail + " / " + rcpt);
+                        }
+                    } catch (IOException e) {
+                        problems.add(e.toString());
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(problems.size() + " transactions not accepted, first: " + problems.get(0));
+        }
     }
 
     /** Legitimate traffic, unmeasured, until the JIT has compiled James's and the plugin's hot paths. */
-    private static void warmUp(JamesTestServer james) throws Exception {
+    private static void warmUp(JamesProcess james) throws Exception {
         int seconds = 2 * SECONDS;
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newCachedThreadPool();
@@ -181,7 +244,7 @@ public final class StallBenchmark {
         }
     }
 
-    private static Row run(JamesTestServer james, String label, int stalled, String shape) throws Exception {
+    private static Row run(JamesProcess james, String label, int stalled, String shape) throws Exception {
         Row row = new Row(label + " " + stalled);
         int port = james.smtpPort();
         AtomicBoolean stop = new AtomicBoolean();
@@ -194,7 +257,7 @@ public final class StallBenchmark {
             pool.execute(() -> stalledSender(port, ip, domain, stop, stalledReplies, violations));
         }
         Thread.sleep(stalled > 0 ? WARMUP_MS : 500);
-        long acceptedBefore = james.acceptedCount();
+        long acceptedBefore = james.accepted();
         AtomicBoolean measuring = new AtomicBoolean(true);
         List<Future<List<long[]>>> legit = new ArrayList<>();
         AtomicInteger next = new AtomicInteger();
@@ -228,12 +291,12 @@ public final class StallBenchmark {
         return row;
     }
 
-    private static long waitForDelivered(JamesTestServer james, long expected) throws Exception {
+    private static long waitForDelivered(JamesProcess james, long expected) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long count = james.acceptedCount();
+        long count = james.accepted();
         while (count < expected && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            count = james.acceptedCount();
+            count = james.accepted();
         }
         return count;
     }

@@ -13,7 +13,6 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.Reason;
-import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 import org.jamesspf.spf.dns.DnsAnswer;
@@ -82,7 +81,7 @@ class TransactionCheckerTest {
         SpfHookConfig config = SpfHookConfig.defaults();
         TransactionChecker[] t = new TransactionChecker[1];
         SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory(), n -> { });
-        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), EngineThreads.common().executor(), config.checks(),
+        scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(),
             o -> t[0].logEvaluation(o), System::nanoTime, metrics);
         t[0] = new TransactionChecker(config, scheduler, metrics);
         return t[0];

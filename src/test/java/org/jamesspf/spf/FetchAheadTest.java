@@ -161,16 +161,22 @@ class FetchAheadTest {
 
     /** Holds the answers of chosen names until released; records every name asked, and on which thread. */
     static final class GatedDns extends ForwardingDns {
-        final java.util.Set<String> gated;
+        final java.util.Map<String, CompletableFuture<Void>> gates = new java.util.HashMap<>();
         final java.util.List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
         final java.util.List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
-        final CompletableFuture<Void> gate = new CompletableFuture<>();
         final java.util.concurrent.Executor completions;
 
         GatedDns(SpfDns zone, java.util.concurrent.Executor completions, String... gated) {
             super(zone);
-            this.gated = java.util.Set.of(gated);
+            for (String name : gated) {
+                gates.put(name, new CompletableFuture<>());
+            }
             this.completions = completions;
+        }
+
+        /** Lets the held answer of {@code name} go. */
+        void release(String name) {
+            gates.get(name).complete(null);
         }
 
         @Override
@@ -178,7 +184,7 @@ class FetchAheadTest {
             asked.add(name);
             threads.add(Thread.currentThread().getName());
             CompletionStage<DnsAnswer<T>> answer = lookup.get();
-            CompletableFuture<Void> wait = gated.contains(name) ? gate : CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> wait = gates.getOrDefault(name, CompletableFuture.completedFuture(null));
             // answers complete on a thread of "the DNS library", as a transport's would
             return wait.thenCombineAsync(answer, (v, a) -> a, completions);
         }
@@ -198,11 +204,15 @@ class FetchAheadTest {
             .a("first.example.com", "192.0.2.1")
             .txt("later.example.com", "v=spf1 include:c1.example.com include:c2.example.com a:c3.example.com -all")
             .build();
-        GatedDns dns = new GatedDns(zone, DNS_LIBRARY, "later.example.com");
-        CheckOutcome outcome = checker(dns, true).checkHost(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h"));
+        GatedDns dns = new GatedDns(zone, DNS_LIBRARY, "example.com", "later.example.com");
+        CompletableFuture<CheckOutcome> pending = checker(dns, true)
+            .checkHostAsync(CheckRequest.mailFrom(IpAddress.parse("192.0.2.1"), "a@example.com", "h")).toCompletableFuture();
+        // parked on its first answer: fetch-ahead runs from the record on, and sends later.example.com's TXT ahead
+        dns.release("example.com");
+        CheckOutcome outcome = pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(outcome.result()).isEqualTo(SpfResult.PASS);
         assertThat(dns.asked).contains("later.example.com");
-        dns.gate.complete(null);
+        dns.release("later.example.com");
         // the later record's answer is handled (its parse on the engine) before this returns: a drain, not a wait
         CompletableFuture.runAsync(() -> { }, DNS_LIBRARY).get();
         CompletableFuture.runAsync(() -> { }, EngineThreads.common().executor()).get();
