@@ -27,6 +27,7 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.FailFastDns;
+import org.jamesspf.dns.RegisteredDomains;
 import org.jamesspf.spf.Ascii;
 import org.jamesspf.spf.EngineThreads;
 import org.jamesspf.spf.SpfChecker;
@@ -99,9 +100,9 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         EngineThreads threads = EngineThreads.start("james-spf-check", config.checks().threads());
         SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService, threads.executor());
         // Load the Public Suffix List now, not on the first connection's I/O thread.
-        FailFastDns.registeredDomain("mail.example.com");
-        // Slow failures (timeouts) are remembered per registered domain; the bound is the wait bound.
-        FailFastDns failFast = new FailFastDns(dns.dns, config.checks().maxWait(), config.checks().dnsFailureTtl(), System::nanoTime);
+        RegisteredDomains.of("mail.example.com");
+        // Timeouts (failures that took the query timeout) are remembered per name, then per registered domain.
+        FailFastDns failFast = new FailFastDns(dns.dns, config.queryTimeout(), config.checks().dnsFailureTtl(), System::nanoTime);
         SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits()).threads(threads)
             .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
         SpfMetrics metrics = new SpfMetrics(metricFactory, queriesPerCheck);
@@ -109,7 +110,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o),
             System::nanoTime, metrics);
         transactions[0] = new TransactionChecker(config, scheduler, metrics);
-        Explainer explainer = new Explainer(config, failFast, threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));
+        // the explain route reads what checks learnt about failing DNS, and teaches them nothing
+        Explainer explainer = new Explainer(config, failFast.readOnly(), threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));
         this.runtime = new Runtime(config, transactions[0], threads, dns, explainer);
         liveHooks.register(explainer);
         LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);

@@ -46,4 +46,45 @@ final class CountingDns extends AtomicInteger implements SpfDns {
         incrementAndGet();
         return dns.ptr(address);
     }
+
+    /** The resolver's speculative view, counted with this evaluation's queries. */
+    @Override
+    public SpfDns speculative() {
+        SpfDns view = dns.speculative();
+        if (view == dns) {
+            return this;
+        }
+        CountingDns outer = this;
+        return new SpfDns() {
+            @Override
+            public CompletionStage<DnsAnswer<String>> txt(String name) {
+                outer.incrementAndGet();
+                return view.txt(name);
+            }
+
+            @Override
+            public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
+                outer.incrementAndGet();
+                return view.a(name);
+            }
+
+            @Override
+            public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
+                outer.incrementAndGet();
+                return view.aaaa(name);
+            }
+
+            @Override
+            public CompletionStage<DnsAnswer<String>> mx(String name) {
+                outer.incrementAndGet();
+                return view.mx(name);
+            }
+
+            @Override
+            public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
+                outer.incrementAndGet();
+                return view.ptr(address);
+            }
+        };
+    }
 }

@@ -70,6 +70,8 @@ final class Evaluation {
     final List<TraceEvent> trace;
     int lookups;
     int voids;
+    /** Characters kept in the trace so far. */
+    private int traceChars;
     int depth;
     boolean budgetExceeded;
     String currentDomain;
@@ -153,10 +155,13 @@ final class Evaluation {
             return;
         }
         int size = trace.size();
-        if (size < SpfChecker.MAX_TRACE_EVENTS - 1) {
-            trace.add(new TraceEvent(depth, type, subject, detail));
-        } else if (size == SpfChecker.MAX_TRACE_EVENTS - 1) {
-            trace.add(new TraceEvent(depth, TraceEvent.Type.TRUNCATED, "trace", "limit of " + SpfChecker.MAX_TRACE_EVENTS + " events reached"));
+        if (size < SpfChecker.MAX_TRACE_EVENTS - 1 && traceChars < SpfChecker.MAX_TRACE_CHARS) {
+            TraceEvent event = new TraceEvent(depth, type, subject, detail);
+            traceChars += event.subject().length() + event.detail().length();
+            trace.add(event);
+        } else if (size == 0 || trace.get(size - 1).type() != TraceEvent.Type.TRUNCATED) {
+            trace.add(new TraceEvent(depth, TraceEvent.Type.TRUNCATED, "trace", "limit of " + SpfChecker.MAX_TRACE_EVENTS + " events or "
+                + SpfChecker.MAX_TRACE_CHARS + " characters reached"));
         }
     }
 

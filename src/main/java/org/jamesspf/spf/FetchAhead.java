@@ -42,6 +42,8 @@ import org.jamesspf.spf.record.SpfRecordParser;
  */
 final class FetchAhead {
     private final SpfDns dns;
+    /** The same resolver for lookups sent ahead: one that learns from failures does not learn from these. */
+    private final SpfDns ahead;
     private final Clock clock;
     private final CheckRequest request;
     private final Function<String, ParseResult> parser;
@@ -66,6 +68,7 @@ final class FetchAhead {
     FetchAhead(SpfDns dns, Clock clock, CheckRequest request, Function<String, ParseResult> parser, int termBudget, Executor executor,
                Speculation speculation, MacroContext work) {
         this.work = work;
+        this.ahead = dns.speculative();
         this.dns = dns;
         this.clock = clock;
         this.request = request;
@@ -180,7 +183,7 @@ final class FetchAhead {
     }
 
     private CompletableFuture<DnsAnswer<IpAddress>> addresses(String name) {
-        return request.ip().isV6() ? speculate("AAAA ", name, () -> dns.aaaa(name)) : speculate("A ", name, () -> dns.a(name));
+        return request.ip().isV6() ? speculate("AAAA ", name, () -> ahead.aaaa(name)) : speculate("A ", name, () -> ahead.a(name));
     }
 
     /**
@@ -217,16 +220,16 @@ final class FetchAhead {
                     addresses(target);
                     break;
                 case EXISTS:
-                    speculate("A ", target, () -> dns.a(target));
+                    speculate("A ", target, () -> ahead.a(target));
                     break;
                 case MX:
-                    CompletableFuture<DnsAnswer<String>> mx = speculate("MX ", target, () -> dns.mx(target));
+                    CompletableFuture<DnsAnswer<String>> mx = speculate("MX ", target, () -> ahead.mx(target));
                     if (mx != null) {
                         mx.thenAcceptAsync(this::mxHosts, executor);
                     }
                     break;
                 case PTR:
-                    speculate("PTR ", request.ip().toString(), () -> dns.ptr(request.ip()));
+                    speculate("PTR ", request.ip().toString(), () -> ahead.ptr(request.ip()));
                     break;
                 case INCLUDE:
                     record(target);
@@ -255,7 +258,7 @@ final class FetchAhead {
 
     /** Fetches {@code domain}'s TXT and, when it holds one SPF record, fetches ahead for it too. */
     private void record(String domain) {
-        CompletableFuture<DnsAnswer<String>> txt = speculate("TXT ", domain, () -> dns.txt(domain));
+        CompletableFuture<DnsAnswer<String>> txt = speculate("TXT ", domain, () -> ahead.txt(domain));
         if (txt != null) {
             txt.thenAcceptAsync(answer -> recordArrived(domain, answer), executor);
         }

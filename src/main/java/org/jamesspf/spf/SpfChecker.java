@@ -31,6 +31,8 @@ public final class SpfChecker {
     static final int MAX_TRACE_EVENTS = 256;
     /** Characters of one trace event's subject or detail (a record can be 64 KB). */
     static final int MAX_TRACE_TEXT = 256;
+    /** Characters of all trace events of one check: an outcome with its trace stays a few KB. */
+    static final int MAX_TRACE_CHARS = 8192;
     /** RFC 7208 6.2 lets an explanation be cut to a reasonable length: octets built at most. */
     public static final int MAX_EXPLANATION_OCTETS = 1024;
     /** Characters of the deciding term an outcome keeps (a term is record text). */

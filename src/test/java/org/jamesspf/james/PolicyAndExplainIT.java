@@ -226,11 +226,17 @@ class PolicyAndExplainIT {
             assertThat(metricLine(metrics, "spf_dns_queriesPerCheck_count ")).isEqualTo("3.0");
             assertThat(metricLine(metrics, "spf_dns_queriesPerCheck{quantile=\"0.99\",} ")).isEqualTo("2.0");
             assertThat(metricLine(metrics, "spf_check_time_count ")).isEqualTo("3.0");
-            assertThat(Integer.parseInt(metricLine(metrics, "spf_pending_ready_total ").replace(".0", ""))
-                + Integer.parseInt(metricLine(metrics, "spf_pending_answeredInTime_total ").replace(".0", ""))).as("HELO and MAIL FROM, twice")
-                .isEqualTo(4);
+            // a check whose answers the resolver has cached is done before RCPT: then nothing is answered "in time"
+            assertThat(counter(metrics, "spf_pending_ready_total ") + counter(metrics, "spf_pending_answeredInTime_total "))
+                .as("HELO and MAIL FROM, twice").isEqualTo(4);
             assertThat(metricLine(metrics, "spf_enforcement_wait_count ")).isEqualTo("2.0");
         }
+    }
+
+    /** A counter's value; 0 when James has not created it yet (it never counted). */
+    private static int counter(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).trim().replace(".0", ""))
+            .mapToInt(Integer::parseInt).findFirst().orElse(0);
     }
 
     /** The value of the Prometheus sample line starting with {@code prefix}. */

@@ -104,10 +104,15 @@ class BoundedWorkTest {
         assertThat(outcome.term()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_TERM_OCTETS);
         assertThat(outcome.problem()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_PROBLEM_OCTETS);
         assertThat(outcome.trace()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_TRACE_EVENTS);
+        int traceChars = 0;
         for (TraceEvent e : outcome.trace()) {
             assertThat(e.subject()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_TRACE_TEXT);
             assertThat(e.detail()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_TRACE_TEXT);
+            traceChars += e.subject().length() + e.detail().length();
         }
+        // the trace's characters: the cap, plus the one event that crossed it and the truncation notice
+        assertThat(traceChars).isLessThanOrEqualTo(SpfChecker.MAX_TRACE_CHARS + 2 * SpfChecker.MAX_TRACE_TEXT + 100);
+        assertThat(outcome.trace().get(outcome.trace().size() - 1).type()).isEqualTo(TraceEvent.Type.TRUNCATED);
         CheckOutcome syntax = tracing.checkHost(CheckRequest.mailFrom(CLIENT, "a@broken.example", "h.example.org"));
         assertThat(syntax.reason()).isEqualTo(Reason.SYNTAX);
         assertThat(syntax.term()).hasSizeLessThanOrEqualTo(SpfChecker.MAX_TERM_OCTETS);

@@ -24,4 +24,13 @@ public interface SpfDns {
 
     /** PTR names of the reverse name of {@code address}, all of them. */
     CompletionStage<DnsAnswer<String>> ptr(IpAddress address);
+
+    /**
+     * The resolver for lookups sent ahead of an evaluation, which may never be needed: the same
+     * answers, but a resolver that learns from failures (remembers timeouts) must not learn from
+     * these. By default this resolver itself.
+     */
+    default SpfDns speculative() {
+        return this;
+    }
 }
