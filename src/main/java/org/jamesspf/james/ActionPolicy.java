@@ -92,7 +92,7 @@ public final class ActionPolicy {
     }
 
     private static ConfigurationException error(String where, String path, String message) {
-        return new ConfigurationException(where + SpfHookConfig.describe(path) + ": " + message);
+        return new ConfigurationException(where + ConfigValues.describe(path) + ": " + message);
     }
 
     /** {@code <actions><pending action="defer|accept" .../>}: never reject, a pending check proves nothing. */

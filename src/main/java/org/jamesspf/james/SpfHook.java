@@ -109,7 +109,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         TransactionChecker[] transactions = new TransactionChecker[1];
         CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o),
             System::nanoTime, metrics);
-        transactions[0] = new TransactionChecker(config, scheduler, metrics);
+        transactions[0] = new TransactionChecker(config, scheduler, metrics, System::nanoTime);
         // the explain route reads what checks learnt about failing DNS, and teaches them nothing
         Explainer explainer = new Explainer(config, failFast.readOnly(), threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));
         this.runtime = new Runtime(config, transactions[0], threads, dns, explainer);

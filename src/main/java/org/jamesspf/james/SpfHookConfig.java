@@ -18,6 +18,17 @@ import org.jamesspf.spf.DomainNames;
 import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.macro.MacroString;
 
+import static org.jamesspf.james.ConfigValues.bool;
+import static org.jamesspf.james.ConfigValues.boundedInt;
+import static org.jamesspf.james.ConfigValues.describe;
+import static org.jamesspf.james.ConfigValues.enumValue;
+import static org.jamesspf.james.ConfigValues.error;
+import static org.jamesspf.james.ConfigValues.list;
+import static org.jamesspf.james.ConfigValues.lowerCase;
+import static org.jamesspf.james.ConfigValues.nonNegativeInt;
+import static org.jamesspf.james.ConfigValues.positiveInt;
+import static org.jamesspf.james.ConfigValues.string;
+
 /**
  * The hook's configuration: the {@code <handler>} element of smtpserver.xml, validated whole.
  * Every element and attribute is known; anything else, or a bad value, is a
@@ -53,38 +64,6 @@ public final class SpfHookConfig {
     /** RFC 5321 4.5.1: postmaster must always be reachable; abuse by RFC 2142 convention. */
     public static final List<String> DEFAULT_EXEMPT_RECIPIENTS = List.of("postmaster", "abuse");
 
-    /**
-     * How long an SMTP I/O thread waits for a check at the enforcement point. James runs hooks on
-     * its few Netty I/O threads: every millisecond waited there stalls all connections on that
-     * thread. A check not done by then gets the pending action (default 451) and goes on; the
-     * sender's retry is answered from its kept outcome.
-     */
-    public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(200);
-    /**
-     * Evaluation threads: CPU work only, as a check waiting for DNS holds no thread. Twice the
-     * cores, as James's own I/O threads.
-     */
-    public static final int DEFAULT_CHECK_THREADS = 2 * Runtime.getRuntime().availableProcessors();
-    /**
-     * Evaluations in flight at once (waiting for DNS, mostly): each costs a few KB of memory, not a
-     * thread, so many can wait on slow DNS; past it no check starts and the pending action applies.
-     */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
-    /** Evaluations one client IP may have running; a normal sender has one or two. */
-    public static final int DEFAULT_MAX_PENDING_PER_CLIENT = 8;
-    /** Outcomes kept for retries and repeated senders. */
-    public static final int DEFAULT_CACHE_SIZE = 10_000;
-    /** New evaluations one SMTP connection may cause (outcomes from the cache are free); a normal sender needs a few. */
-    public static final int DEFAULT_MAX_CHECKS_PER_SESSION = 50;
-    /** New evaluations one client IP may cause per minute, across its connections. */
-    public static final int DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE = 300;
-    /** How long an outcome is reused: about a typical SPF record TTL. */
-    public static final Duration DEFAULT_CACHE_TTL = Duration.ofMinutes(5);
-    /**
-     * How long a timed-out DNS domain answers temperror at once instead of being waited for again:
-     * each stalled registered domain then costs one wait per minute at most.
-     */
-    public static final Duration DEFAULT_DNS_FAILURE_TTL = Duration.ofSeconds(60);
 
     private static final String ROOT = "<handler>";
     private static final List<String> ACTIONS = List.of("accept", "reject", "defer");
@@ -108,105 +87,11 @@ public final class SpfHookConfig {
     private final int udpSockets;
     private final Limits limits;
     private final String defaultExplanation;
-    private final Checks checks;
+    private final CheckLimits checks;
     private final boolean dryRun;
     private final boolean dryRunComment;
     private final RecipientPolicy defaultPolicy;
     private final List<RecipientPolicy> domainPolicies;
-
-    /** The {@code <checks>} settings: how evaluations run off the I/O threads. */
-    public static final class Checks {
-        private final Duration maxWait;
-        private final int threads;
-        private final int maxInFlight;
-        private final int maxPendingPerClient;
-        private final int cacheSize;
-        private final Duration cacheTtl;
-        private final Duration dnsFailureTtl;
-        private final int maxChecksPerSession;
-        private final int maxChecksPerClientPerMinute;
-
-        Checks(Duration maxWait, int threads, int maxInFlight, int maxPendingPerClient, int cacheSize, Duration cacheTtl,
-               Duration dnsFailureTtl, int maxChecksPerSession, int maxChecksPerClientPerMinute) {
-            this.maxInFlight = maxInFlight;
-            this.maxChecksPerSession = maxChecksPerSession;
-            this.maxChecksPerClientPerMinute = maxChecksPerClientPerMinute;
-            this.maxWait = maxWait;
-            this.threads = threads;
-            this.maxPendingPerClient = maxPendingPerClient;
-            this.cacheSize = cacheSize;
-            this.cacheTtl = cacheTtl;
-            this.dnsFailureTtl = dnsFailureTtl;
-        }
-
-        static Checks defaults() {
-            return new Checks(DEFAULT_MAX_WAIT, DEFAULT_CHECK_THREADS, DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_PENDING_PER_CLIENT, DEFAULT_CACHE_SIZE,
-                DEFAULT_CACHE_TTL, DEFAULT_DNS_FAILURE_TTL, DEFAULT_MAX_CHECKS_PER_SESSION, DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE);
-        }
-
-        public Duration maxWait() {
-            return maxWait;
-        }
-
-        /** Threads evaluations run on (CPU work only). */
-        public int threads() {
-            return threads;
-        }
-
-        /** Evaluations in flight at once; past it no check starts (the pending action). */
-        public int maxInFlight() {
-            return maxInFlight;
-        }
-
-        public int maxPendingPerClient() {
-            return maxPendingPerClient;
-        }
-
-        public int cacheSize() {
-            return cacheSize;
-        }
-
-        public Duration cacheTtl() {
-            return cacheTtl;
-        }
-
-        public Duration dnsFailureTtl() {
-            return dnsFailureTtl;
-        }
-
-        /** RFC 7208 11.1: new evaluations per SMTP connection, past which the temperror action applies unchecked. */
-        public int maxChecksPerSession() {
-            return maxChecksPerSession;
-        }
-
-        /** RFC 7208 11.1: new evaluations per client IP per minute, past which the temperror action applies unchecked. */
-        public int maxChecksPerClientPerMinute() {
-            return maxChecksPerClientPerMinute;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Checks)) {
-                return false;
-            }
-            Checks c = (Checks) o;
-            return maxWait.equals(c.maxWait) && threads == c.threads && maxInFlight == c.maxInFlight
-                && maxPendingPerClient == c.maxPendingPerClient
-                && cacheSize == c.cacheSize && cacheTtl.equals(c.cacheTtl) && dnsFailureTtl.equals(c.dnsFailureTtl)
-                && maxChecksPerSession == c.maxChecksPerSession && maxChecksPerClientPerMinute == c.maxChecksPerClientPerMinute;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(maxWait, threads, maxPendingPerClient, cacheSize, cacheTtl, dnsFailureTtl);
-        }
-
-        @Override
-        public String toString() {
-            return "{maxWait=" + maxWait.toMillis() + "ms, threads=" + threads + ", inFlight=" + maxInFlight + ", perClient=" + maxPendingPerClient
-                + ", cache=" + cacheSize + "/" + cacheTtl.getSeconds() + "s, dnsFailure=" + dnsFailureTtl.getSeconds() + "s}";
-        }
-    }
 
     private SpfHookConfig(Builder b) {
         this.checkHelo = b.checkHelo;
@@ -294,16 +179,7 @@ public final class SpfHookConfig {
         if (!exp.isValid()) {
             throw error("defaultExplanation", "'" + b.defaultExplanation + "': " + exp.error());
         }
-        b.checks = new Checks(
-            Duration.ofMillis(nonNegativeInt(config, "checks.maxWaitMs", (int) DEFAULT_MAX_WAIT.toMillis())),
-            boundedInt(config, "checks.threads", DEFAULT_CHECK_THREADS, 256),
-            boundedInt(config, "checks.maxInFlight", DEFAULT_MAX_IN_FLIGHT, 1_000_000),
-            positiveInt(config, "checks.maxPendingPerClient", DEFAULT_MAX_PENDING_PER_CLIENT),
-            nonNegativeInt(config, "checks.cacheSize", DEFAULT_CACHE_SIZE),
-            Duration.ofSeconds(nonNegativeInt(config, "checks.cacheTtlSeconds", (int) DEFAULT_CACHE_TTL.getSeconds())),
-            Duration.ofSeconds(nonNegativeInt(config, "checks.dnsFailureTtlSeconds", (int) DEFAULT_DNS_FAILURE_TTL.getSeconds())),
-            positiveInt(config, "checks.maxChecksPerSession", DEFAULT_MAX_CHECKS_PER_SESSION),
-            positiveInt(config, "checks.maxChecksPerClientPerMinute", DEFAULT_MAX_CHECKS_PER_CLIENT_PER_MINUTE));
+        b.checks = CheckLimits.from(config, b.queryTimeout);
         b.domainPolicies = domainPolicies(config, b);
         if (b.checks.maxWait().compareTo(b.limits.timeBudget()) > 0) {
             throw error("checks.maxWaitMs", b.checks.maxWait().toMillis() + " is longer than <dns><timeBudgetMs> ("
@@ -374,8 +250,9 @@ public final class SpfHookConfig {
         Map.entry("domains.domain.actions", Set.of("helo", "mailfrom", "pending")),
         Map.entry("domains.domain.actions.helo", RESULTS),
         Map.entry("domains.domain.actions.mailfrom", RESULTS),
-        Map.entry("checks", Set.of("maxWaitMs", "threads", "maxInFlight", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds", "dnsFailureTtlSeconds",
-            "maxChecksPerSession", "maxChecksPerClientPerMinute")),
+        Map.entry("checks", Set.of("maxWaitMs", "threads", "maxInFlight", "maxInFlightPerNetwork", "maxInFlightPerDomain",
+            "networkPrefixV4", "networkPrefixV6", "cacheKilobytes", "cacheTtlSeconds", "dnsFailureTtlSeconds", "maxChecksPerSession",
+            "maxChecksPerNetworkPerMinute", "maxChecksPerDomainPerMinute")),
         Map.entry("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames")),
         Map.entry("actions", Set.of("helo", "mailfrom", "pending")),
         Map.entry("actions.helo", RESULTS),
@@ -383,6 +260,12 @@ public final class SpfHookConfig {
         Map.entry("headers", Set.of("receivedSpf", "authenticationResults", "authservId", "dryRunComment")),
         Map.entry("dns", Set.of("resolver", "servers", "queryTimeoutMs", "timeBudgetMs", "maxVoidLookups", "udpSockets")),
         Map.entry("dns.servers", Set.of("server")));
+
+    /** Elements of earlier versions, and what replaced them. */
+    private static final Map<String, String> RENAMED = Map.of(
+        "checks.maxPendingPerClient", "use <maxInFlightPerNetwork> (checks in flight per client network, /24 or /64)",
+        "checks.cacheSize", "use <cacheKilobytes> (kept outcomes are weighed in bytes)",
+        "checks.maxChecksPerClientPerMinute", "use <maxChecksPerNetworkPerMinute> and <maxChecksPerDomainPerMinute>");
 
     /** Elements that take action attributes: a result under helo or mailfrom, or pending. */
     private static final java.util.regex.Pattern ACTION_ELEMENT =
@@ -403,6 +286,10 @@ public final class SpfHookConfig {
         for (ImmutableNode child : node.getChildren()) {
             String name = child.getNodeName();
             String childPath = path.isEmpty() ? name : path + "." + name;
+            String renamed = RENAMED.get(childPath);
+            if (renamed != null) {
+                throw new ConfigurationException(describe(childPath) + ": no longer read; " + renamed);
+            }
             if (allowed == null || !allowed.contains(name)) {
                 throw new ConfigurationException(describe(childPath) + ": unknown element"
                     + (allowed == null ? "" : " (expected one of " + new java.util.TreeSet<>(allowed) + ")"));
@@ -422,120 +309,6 @@ public final class SpfHookConfig {
                     + ": unknown element");
             }
         }
-    }
-
-    /** {@code actions.mailfrom.fail} as {@code <actions><mailfrom><fail>}. */
-    static String describe(String path) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : path.split("\\.")) {
-            sb.append('<').append(part).append('>');
-        }
-        return sb.toString();
-    }
-
-    static ConfigurationException error(String path, String message) {
-        return new ConfigurationException(describe(path) + ": " + message);
-    }
-
-    // ---- value readers ----
-
-    private static String string(HierarchicalConfiguration<ImmutableNode> c, String key, String defaultValue) {
-        String value = c.getString(key, null);
-        return value == null ? defaultValue : value.trim();
-    }
-
-    private static boolean bool(HierarchicalConfiguration<ImmutableNode> c, String key, boolean defaultValue) throws ConfigurationException {
-        String value = string(c, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-            case "yes":
-                return true;
-            case "false":
-            case "no":
-                return false;
-            default:
-                throw error(key, "'" + value + "' is not a boolean (true|false)");
-        }
-    }
-
-    private static <E extends Enum<E>> E enumValue(HierarchicalConfiguration<ImmutableNode> c, String key, Class<E> type, E defaultValue)
-        throws ConfigurationException {
-        String value = string(c, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw error(key, "unknown value '" + value + "' (" + String.join("|", names) + ")");
-    }
-
-    private static int positiveInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
-        int value = integer(c, key, defaultValue);
-        if (value < 1) {
-            throw error(key, "must be at least 1, got " + value);
-        }
-        return value;
-    }
-
-    private static int boundedInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue, int max)
-        throws ConfigurationException {
-        int value = positiveInt(c, key, defaultValue);
-        if (value > max) {
-            throw error(key, "must be at most " + max + ", got " + value);
-        }
-        return value;
-    }
-
-    private static int nonNegativeInt(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
-        int value = integer(c, key, defaultValue);
-        if (value < 0) {
-            throw error(key, "must not be negative, got " + value);
-        }
-        return value;
-    }
-
-    private static int integer(HierarchicalConfiguration<ImmutableNode> c, String key, int defaultValue) throws ConfigurationException {
-        String value = string(c, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw error(key, "'" + value + "' is not an integer");
-        }
-    }
-
-    /** Comma-separated values, also accepted as repeated elements. */
-    private static List<String> list(HierarchicalConfiguration<ImmutableNode> c, String key) {
-        List<String> result = new ArrayList<>();
-        for (Object item : c.getList(key, List.of())) {
-            for (String part : String.valueOf(item).split(",")) {
-                String trimmed = part.trim();
-                if (!trimmed.isEmpty()) {
-                    result.add(trimmed);
-                }
-            }
-        }
-        return result;
-    }
-
-    private static List<String> lowerCase(List<String> values) {
-        List<String> result = new ArrayList<>(values.size());
-        for (String v : values) {
-            result.add(Ascii.toLowerCase(v));
-        }
-        return result;
     }
 
     private static List<String> domains(HierarchicalConfiguration<ImmutableNode> c, String key) throws ConfigurationException {
@@ -662,7 +435,7 @@ public final class SpfHookConfig {
         return defaultExplanation;
     }
 
-    public Checks checks() {
+    public CheckLimits checks() {
         return checks;
     }
 
@@ -761,7 +534,7 @@ public final class SpfHookConfig {
         int udpSockets = DEFAULT_UDP_SOCKETS;
         Limits limits = Limits.defaults();
         String defaultExplanation = SpfChecker.DEFAULT_EXPLANATION;
-        Checks checks = Checks.defaults();
+        CheckLimits checks = CheckLimits.defaults(DEFAULT_QUERY_TIMEOUT);
         List<RecipientPolicy> domainPolicies = List.of();
     }
 }

@@ -33,43 +33,39 @@ final class TransactionChecker {
     private final SpfHookConfig config;
     private final CheckScheduler scheduler;
     private final SpfMetrics metrics;
-    /** Evaluations started per client IP in the current minute (RFC 7208 11.1 budget). */
-    private final java.util.concurrent.ConcurrentHashMap<IpAddress, long[]> perClientMinute = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final int MAX_TRACKED_CLIENTS = 100_000;
+    /** "pending" and "not run" lines: at most one per client network per minute each. */
+    private final LogLimiter pendingLines;
+    private final LogLimiter notRunLines;
 
     /** Evaluations started on this connection. */
     static final org.apache.james.protocols.api.ProtocolSession.AttachmentKey<java.util.concurrent.atomic.AtomicInteger> SESSION_CHECKS =
         org.apache.james.protocols.api.ProtocolSession.AttachmentKey.of("org.jamesspf.spf.sessionChecks",
             java.util.concurrent.atomic.AtomicInteger.class);
 
-    TransactionChecker(SpfHookConfig config, CheckScheduler scheduler, SpfMetrics metrics) {
+    TransactionChecker(SpfHookConfig config, CheckScheduler scheduler, SpfMetrics metrics, java.util.function.LongSupplier nanoTime) {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.pendingLines = new LogLimiter(nanoTime);
+        this.notRunLines = new LogLimiter(nanoTime);
     }
 
     /**
-     * RFC 7208 11.1: a client must not turn us into a DNS amplifier by RSET and MAIL FROM in a loop.
+     * RFC 7208 11.1: a client must not turn us into a DNS amplifier by RSET and MAIL FROM in a loop:
+     * new evaluations per connection are capped (per network and per domain the scheduler counts).
      * Asked only when a new evaluation would start; null to allow it, else why not.
      */
-    private java.util.function.Supplier<String> budget(SMTPSession session, IpAddress ip) {
+    private java.util.function.Supplier<String> budget(SMTPSession session) {
         return () -> {
             java.util.concurrent.atomic.AtomicInteger sessionChecks = session.getAttachment(SESSION_CHECKS, State.Connection).orElse(null);
             if (sessionChecks == null) {
                 sessionChecks = new java.util.concurrent.atomic.AtomicInteger();
                 session.setAttachment(SESSION_CHECKS, sessionChecks, State.Connection);
             }
-            if (sessionChecks.incrementAndGet() > config.checks().maxChecksPerSession()) {
+            if (sessionChecks.get() >= config.checks().maxChecksPerSession()) {
                 return "more than " + config.checks().maxChecksPerSession() + " checks on this connection";
             }
-            long minute = System.currentTimeMillis() / 60_000;
-            if (perClientMinute.size() > MAX_TRACKED_CLIENTS) {
-                perClientMinute.clear(); // bounded: an attacker with many addresses cannot grow it
-            }
-            long[] window = perClientMinute.compute(ip, (k, w) -> w == null || w[0] != minute ? new long[] {minute, 1} : new long[] {minute, w[1] + 1});
-            if (window[1] > config.checks().maxChecksPerClientPerMinute()) {
-                return "more than " + config.checks().maxChecksPerClientPerMinute() + " checks from " + ip + " this minute";
-            }
+            sessionChecks.incrementAndGet();
             return null;
         };
     }
@@ -98,7 +94,7 @@ final class TransactionChecker {
             || config.heloAllowed(helo)) {
             return;
         }
-        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)), budget(session, ip));
+        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)), budget(session));
     }
 
     /** At MAIL FROM: the skip reason, or the started checks. Never waits. */
@@ -113,7 +109,7 @@ final class TransactionChecker {
             return new Pending(skip, List.of());
         }
         List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
-        java.util.function.Supplier<String> budget = budget(session, ip);
+        java.util.function.Supplier<String> budget = budget(session);
         for (CheckRequest request : requests(config, ip, helo, senderText, receiver(session))) {
             tickets.add(scheduler.start(request, budget));
         }
@@ -136,10 +132,13 @@ final class TransactionChecker {
     }
 
     /**
-     * The verdict, waiting at most {@code maxWaitNanos} in all for the checks. A check still
-     * running then is {@link Verdict.State#PENDING} (its policy's pending action applies, and
-     * {@link Verdict#isPending()} says to resolve again later); one never started for the budget
-     * is {@link Verdict.State#NOT_RUN}.
+     * The verdict, waiting at most {@code maxWaitNanos} in all for the checks (a check not done by
+     * then is marked, so the next enforcement point does not wait for it again). A check still
+     * running is {@link Verdict.State#PENDING} (its policy's pending action applies, and
+     * {@link Verdict#isPending()} says to resolve again later); one never started (a cap, the
+     * budget) is {@link Verdict.State#NOT_RUN}: the pending action too, never a refusal for a check
+     * not made. Each ticket's pending or not-run state is logged once, and at most one such line per
+     * client network and minute (the next says how many were held back).
      */
     Verdict resolve(Pending pending, long maxWaitNanos) {
         if (pending.skipReason.isPresent()) {
@@ -161,27 +160,44 @@ final class TransactionChecker {
                 } else {
                     metrics.answeredInTime();
                 }
-            } else if (ticket.overBudget()) {
-                // RFC 7208 11.1: not checked; the temperror action applies, logged as such
-                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.BUDGET_EXCEEDED, "check not run: " + ticket.refusal().orElse("")));
+            } else if (ticket.notStarted().isPresent()) {
+                boolean budget = ticket.notStarted().get() == CheckScheduler.NotStarted.BUDGET;
+                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, budget ? Reason.BUDGET_EXCEEDED : Reason.NOT_STARTED,
+                    "check not run: " + ticket.why()));
                 states.add(Verdict.State.NOT_RUN);
-                metrics.budgetExceeded();
-                LOGGER.info("SPF check not run ip={} helo={} sender={} identity={} domain={} why={}", q.ip(),
-                    Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
-                    ticket.refusal().orElse(""));
+                if (budget) {
+                    metrics.budgetExceeded();
+                } else {
+                    metrics.pendingApplied();
+                }
+                report(ticket, notRunLines, "SPF check not run");
             } else {
                 // Headers written now say temperror for this identity, with why.
-                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.TIME_BUDGET,
-                    ticket.refusal().map(r -> PENDING_PROBLEM + ": " + r).orElse(PENDING_PROBLEM)));
+                outcomes.add(CheckOutcome.of(q, SpfResult.TEMPERROR, Reason.NOT_DONE_IN_TIME, PENDING_PROBLEM));
                 states.add(Verdict.State.PENDING);
                 metrics.pendingApplied();
-                LOGGER.info("SPF check pending ip={} helo={} sender={} identity={} domain={} why={}", q.ip(),
-                    Sanitizer.log(q.helo()), Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
-                    ticket.refusal().orElse("not done within " + config.checks().maxWait().toMillis() + " ms"));
+                report(ticket, pendingLines, "SPF check pending");
             }
         }
         waited.stopAndPublish();
         return Verdict.of(outcomes, states);
+    }
+
+    /** The ticket's one line, when its client network has not had one this minute. */
+    private void report(CheckScheduler.Ticket ticket, LogLimiter limiter, String what) {
+        if (!ticket.firstReport()) {
+            return;
+        }
+        CheckRequest q = ticket.request;
+        String network = scheduler.network(q);
+        int heldBack = limiter.permit(network);
+        if (heldBack < 0) {
+            return;
+        }
+        LOGGER.info("{} ip={} helo={} sender={} identity={} domain={} why={}{}", what, q.ip(), Sanitizer.log(q.helo()),
+            Sanitizer.log(q.sender()), q.identity().token(), Sanitizer.log(q.domain()),
+            ticket.why().isEmpty() ? "not done within " + config.checks().maxWait().toMillis() + " ms" : ticket.why(),
+            heldBack > 0 ? " (" + heldBack + " more such lines from " + network + " held back in the last minute)" : "");
     }
 
     SpfMetrics metrics() {

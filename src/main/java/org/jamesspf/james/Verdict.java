@@ -21,7 +21,10 @@ public final class Verdict {
         DONE,
         /** Still running at the enforcement point: the pending action applies; the outcome says temperror. */
         PENDING,
-        /** Never run, the check budget being spent (RFC 7208 11.1): the temperror action applies. */
+        /**
+         * Never run (a cap on checks in flight, or the check budget of RFC 7208 11.1): the pending
+         * action applies (accept or defer), never a refusal for a check that was not made.
+         */
         NOT_RUN
     }
 
@@ -99,8 +102,8 @@ public final class Verdict {
 
     /**
      * The action {@code policy} takes: per identity the action for its result (the pending action
-     * for a check still running, the temperror action for one not run); the most severe wins, so a
-     * HELO refusal stands even when MAIL FROM passes.
+     * for a check still running or never run); the most severe wins, so a HELO refusal stands even
+     * when MAIL FROM passes.
      */
     public Decision under(ActionPolicy policy) {
         if (unreadableFault) {
@@ -113,10 +116,8 @@ public final class Verdict {
             Action a;
             switch (states.get(i)) {
                 case PENDING:
-                    a = policy.pending();
-                    break;
                 case NOT_RUN:
-                    a = policy.actionFor(o.request().identity(), SpfResult.TEMPERROR);
+                    a = policy.pending();
                     break;
                 default:
                     a = policy.actionFor(o.request().identity(), o.result());

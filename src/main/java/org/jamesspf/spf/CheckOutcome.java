@@ -46,6 +46,26 @@ public final class CheckOutcome {
             List.of(), 0, true);
     }
 
+    /**
+     * This outcome for another sender of the same domain (same client, identity, HELO and receiver):
+     * valid only when the evaluation used no local part ({@link #usesLocalPart()} false), so that
+     * the outcome is the same for every local part.
+     *
+     * @throws IllegalArgumentException when the request differs in more than the local part, or the outcome used it
+     */
+    public CheckOutcome forRequest(CheckRequest other) {
+        if (other.equals(request)) {
+            return this;
+        }
+        if (usesLocalPart || !other.ip().equals(request.ip()) || other.identity() != request.identity()
+            || !other.domain().equals(request.domain()) || !other.helo().equals(request.helo())
+            || !other.receiver().equals(request.receiver())) {
+            throw new IllegalArgumentException("outcome of " + request + " does not answer " + other);
+        }
+        return new CheckOutcome(other, result, reason, term, problem, explanation, dnsLookups, voidLookups, dnsQueries, elapsedNanos,
+            trace, macroOctets, false);
+    }
+
     /** The same outcome without its trace: what is worth keeping once it has been logged. */
     public CheckOutcome withoutTrace() {
         return trace.isEmpty() ? this : new CheckOutcome(request, result, reason, term, problem, explanation, dnsLookups, voidLookups,

@@ -33,5 +33,9 @@ public enum Reason {
     /** A fault outside the engine (an adapter threw): treated as temperror, never as a refusal. */
     INTERNAL_ERROR,
     /** Not checked: the client's check budget is spent (set by the hook; RFC 7208 11.1 amplification). */
-    BUDGET_EXCEEDED
+    BUDGET_EXCEEDED,
+    /** Not checked: a cap on checks in flight was reached (set by the hook; its pending action applies). */
+    NOT_STARTED,
+    /** Not done within the hook's wait bound at an enforcement point; the evaluation goes on (its pending action applies). */
+    NOT_DONE_IN_TIME
 }

@@ -112,8 +112,10 @@ class HookFuzzTest {
         "headers", "dns", "defaultExplanation", "authenticated", "relayingAllowed", "trustedNetworks", "senderDomains",
         "heloNames", "helo", "mailfrom", "fail", "softfail", "temperror", "permerror", "neutral", "none", "pass",
         "receivedSpf", "authenticationResults", "authservId", "resolver", "servers", "server", "queryTimeoutMs",
-        "timeBudgetMs", "maxVoidLookups", "checks", "maxWaitMs", "threads", "maxPendingPerClient", "cacheSize", "cacheTtlSeconds",
-        "dnsFailureTtlSeconds", "pending", "maxChecksPerSession", "maxChecksPerClientPerMinute", "dryRun", "dryRunComment",
+        "timeBudgetMs", "maxVoidLookups", "checks", "maxWaitMs", "threads", "maxInFlight", "maxInFlightPerNetwork",
+        "maxInFlightPerDomain", "networkPrefixV4", "networkPrefixV6", "cacheKilobytes", "cacheTtlSeconds", "udpSockets",
+        "dnsFailureTtlSeconds", "pending", "maxChecksPerSession", "maxChecksPerNetworkPerMinute", "maxChecksPerDomainPerMinute",
+        "maxPendingPerClient", "cacheSize", "dryRun", "dryRunComment",
         "domains", "domain", "bogus"};
     private static final String[] VALUES = {"true", "false", "yes", "mail", "rcpt", "data", "10", "-1", "0", "99999999999",
         "192.0.2.0/24", "2001:db8::/129", "example.com", ".example.com", "127.0.0.1:5353", "[::1]:53", "dnsjava", "james",

@@ -125,13 +125,20 @@ class SpfHookConfigTest {
         "<checks><threads>0</threads></checks>|<checks><threads>: must be at least 1",
         "<checks><threads>5000</threads></checks>|<checks><threads>: must be at most 256",
         "<checks><maxInFlight>0</maxInFlight></checks>|<checks><maxInFlight>: must be at least 1",
+        "<checks><maxInFlight>10</maxInFlight><maxInFlightPerNetwork>20</maxInFlightPerNetwork></checks>|<checks><maxInFlightPerNetwork>: 20 is more than <maxInFlight> (10)",
+        "<checks><maxInFlight>10</maxInFlight><maxInFlightPerNetwork>5</maxInFlightPerNetwork><maxInFlightPerDomain>20</maxInFlightPerDomain></checks>|<checks><maxInFlightPerDomain>: 20 is more than <maxInFlight> (10)",
+        "<checks><networkPrefixV4>33</networkPrefixV4></checks>|<checks><networkPrefixV4>: must be at most 32",
+        "<checks><networkPrefixV6>129</networkPrefixV6></checks>|<checks><networkPrefixV6>: must be at most 128",
+        "<checks><maxPendingPerClient>8</maxPendingPerClient></checks>|<checks><maxPendingPerClient>: no longer read; use <maxInFlightPerNetwork>",
+        "<checks><cacheSize>8</cacheSize></checks>|<checks><cacheSize>: no longer read; use <cacheKilobytes>",
+        "<checks><maxChecksPerClientPerMinute>8</maxChecksPerClientPerMinute></checks>|<checks><maxChecksPerClientPerMinute>: no longer read; use <maxChecksPerNetworkPerMinute>",
         "<dns><udpSockets>0</udpSockets></dns>|<dns><udpSockets>: must be at least 1",
         "<dns><udpSockets>5000</udpSockets></dns>|<dns><udpSockets>: must be at most 1024",
-        "<checks><maxPendingPerClient>0</maxPendingPerClient></checks>|<checks><maxPendingPerClient>: must be at least 1",
+        "<checks><maxInFlightPerNetwork>0</maxInFlightPerNetwork></checks>|<checks><maxInFlightPerNetwork>: must be at least 1",
         "<checks><cacheTtlSeconds>x</cacheTtlSeconds></checks>|<checks><cacheTtlSeconds>: 'x' is not an integer",
         "<checks><waitMs>1</waitMs></checks>|<checks><waitMs>: unknown element",
         "<checks><maxChecksPerSession>0</maxChecksPerSession></checks>|<checks><maxChecksPerSession>: must be at least 1",
-        "<checks><maxChecksPerClientPerMinute>x</maxChecksPerClientPerMinute></checks>|<checks><maxChecksPerClientPerMinute>: 'x' is not an integer",
+        "<checks><maxChecksPerNetworkPerMinute>x</maxChecksPerNetworkPerMinute></checks>|<checks><maxChecksPerNetworkPerMinute>: 'x' is not an integer",
         "<actions><pending action=\"reject\"/></actions>|<actions><pending>: a check still in progress proves nothing",
         "<actions><pending code=\"451\"/></actions>|<actions><pending>: missing attribute 'action'",
         "<actions><pending action=\"defer\" code=\"550\"/></actions>|<actions><pending>: bad reply code '550'"})
@@ -209,17 +216,22 @@ class SpfHookConfigTest {
     @Test
     @DisplayName("<checks> and <actions><pending>: every option read; pending may accept")
     void checksAndPending() throws Exception {
-        SpfHookConfig config = parse("<checks><maxWaitMs>0</maxWaitMs><threads>16</threads><maxPendingPerClient>2</maxPendingPerClient>"
-            + "<cacheSize>0</cacheSize><cacheTtlSeconds>60</cacheTtlSeconds><dnsFailureTtlSeconds>0</dnsFailureTtlSeconds>"
-            + "<maxInFlight>500</maxInFlight></checks><dns><udpSockets>8</udpSockets></dns>"
+        SpfHookConfig config = parse("<checks><maxWaitMs>0</maxWaitMs><threads>16</threads><maxInFlightPerNetwork>2</maxInFlightPerNetwork>"
+            + "<maxInFlightPerDomain>3</maxInFlightPerDomain><networkPrefixV4>16</networkPrefixV4><networkPrefixV6>48</networkPrefixV6>"
+            + "<cacheKilobytes>0</cacheKilobytes><cacheTtlSeconds>60</cacheTtlSeconds><dnsFailureTtlSeconds>0</dnsFailureTtlSeconds>"
+            + "<maxInFlight>500</maxInFlight></checks><dns><udpSockets>8</udpSockets><queryTimeoutMs>700</queryTimeoutMs></dns>"
             + "<actions><pending action=\"accept\"/></actions>");
         assertThat(config.checks().maxWait()).isEqualTo(java.time.Duration.ZERO);
         assertThat(config.checks().threads()).isEqualTo(16);
         assertThat(config.checks().maxInFlight()).isEqualTo(500);
         assertThat(config.udpSockets()).isEqualTo(8);
         assertThat(SpfHookConfig.defaults().checks().threads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-        assertThat(config.checks().maxPendingPerClient()).isEqualTo(2);
-        assertThat(config.checks().cacheSize()).isZero();
+        assertThat(config.checks().maxInFlightPerNetwork()).isEqualTo(2);
+        assertThat(config.checks().maxInFlightPerDomain()).isEqualTo(3);
+        assertThat(config.checks().networkPrefixV4()).isEqualTo(16);
+        assertThat(config.checks().networkPrefixV6()).isEqualTo(48);
+        assertThat(config.checks().slowFailure()).as("the query timeout").isEqualTo(java.time.Duration.ofMillis(700));
+        assertThat(config.checks().cacheKilobytes()).isZero();
         assertThat(config.checks().cacheTtl()).isEqualTo(java.time.Duration.ofSeconds(60));
         assertThat(config.checks().dnsFailureTtl()).isEqualTo(java.time.Duration.ZERO);
         assertThat(config.actions().pending().refuses()).isFalse();
@@ -227,11 +239,13 @@ class SpfHookConfigTest {
         assertThat(defer.actions().pending().code()).isEqualTo("421");
         assertThat(defer.actions().pending().status()).isEqualTo("4.4.3");
         assertThat(SpfHookConfig.defaults().actions().pending().code()).isEqualTo("451");
-        assertThat(SpfHookConfig.defaults().checks().maxWait()).isEqualTo(SpfHookConfig.DEFAULT_MAX_WAIT);
+        assertThat(SpfHookConfig.defaults().checks().maxWait()).isEqualTo(CheckLimits.DEFAULT_MAX_WAIT);
         SpfHookConfig budget = parse("<checks><maxChecksPerSession>7</maxChecksPerSession>"
-            + "<maxChecksPerClientPerMinute>9</maxChecksPerClientPerMinute></checks>");
+            + "<maxChecksPerNetworkPerMinute>9</maxChecksPerNetworkPerMinute><maxChecksPerDomainPerMinute>11</maxChecksPerDomainPerMinute>"
+            + "</checks>");
         assertThat(budget.checks().maxChecksPerSession()).isEqualTo(7);
-        assertThat(budget.checks().maxChecksPerClientPerMinute()).isEqualTo(9);
+        assertThat(budget.checks().maxChecksPerNetworkPerMinute()).isEqualTo(9);
+        assertThat(budget.checks().maxChecksPerDomainPerMinute()).isEqualTo(11);
     }
 
     @Test

@@ -42,7 +42,7 @@ class TransactionCheckerTest {
             if (explode) {
                 throw new IllegalStateException("resolver bug");
             }
-            if (name.startsWith("held.")) {
+            if (name.startsWith("held.") || name.endsWith(".held.test")) {
                 return release.thenCompose(x -> zone.txt("pass.test"));
             }
             return zone.txt(name);
@@ -70,7 +70,7 @@ class TransactionCheckerTest {
     }
 
     private static final InMemoryZone ZONE = InMemoryZone.builder()
-        .txt("pass.test", "v=spf1 ip4:192.0.2.0/24 -all")
+        .txt("pass.test", "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.0/24 ip4:172.16.0.0/16 -all")
         .serverFailure("temperror.test", InMemoryZone.Type.TXT)
         .build();
     private static final long WAIT = Duration.ofSeconds(5).toNanos();
@@ -83,7 +83,7 @@ class TransactionCheckerTest {
         SpfMetrics metrics = new SpfMetrics(new org.apache.james.metrics.tests.RecordingMetricFactory(), n -> { });
         scheduler = new CheckScheduler(SpfChecker.builder(dns).build(), config.checks(),
             o -> t[0].logEvaluation(o), System::nanoTime, metrics);
-        t[0] = new TransactionChecker(config, scheduler, metrics);
+        t[0] = new TransactionChecker(config, scheduler, metrics, System::nanoTime);
         return t[0];
     }
 
@@ -174,27 +174,45 @@ class TransactionCheckerTest {
     }
 
     @Test
-    @DisplayName("past the per-client cap no evaluation starts: the pending action, at once")
-    void perClientCap() throws Exception {
+    @DisplayName("past its network's share of checks in flight no evaluation starts for that /24: the pending action, at once; other networks go on")
+    void perNetworkCap() throws Exception {
         ScriptedDns dns = new ScriptedDns(ZONE);
         TransactionChecker transactions = checker(dns);
-        SMTPSession session = FakeSessions.session("192.0.2.78", "h");
-        int cap = SpfHookConfig.defaults().checks().maxPendingPerClient();
+        int cap = SpfHookConfig.defaults().checks().maxInFlightPerNetwork();
         for (int i = 0; i < cap; i++) {
-            transactions.begin(session, MaybeSender.getMailSender("u" + i + "@held.test"));
+            // many hosts of one /24, each with its own sender: one share for all of them
+            transactions.begin(FakeSessions.session("192.0.2." + (i % 250), "h"), MaybeSender.getMailSender("u" + i + "@held.test"));
         }
-        Verdict over = transactions.resolve(transactions.begin(session, MaybeSender.getMailSender("x@held.test")), WAIT);
-        assertThat(over.isPending()).isTrue();
-        assertThat(over.outcomes().get(0).problem()).contains("more than " + cap + " checks in progress for 192.0.2.78");
-        // the capped checks run on the pool's threads: wait (a hang guard) until each has asked its TXT
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (dns.txtQueries.get() < cap && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Verdict over = transactions.resolve(transactions.begin(FakeSessions.session("192.0.2.251", "h"),
+            MaybeSender.getMailSender("x@held.test")), WAIT);
+        assertThat(over.isPending()).isFalse();
+        assertThat(over.outcomes().get(0).reason()).isEqualTo(Reason.NOT_STARTED);
+        assertThat(over.outcomes().get(0).problem()).contains("more than " + cap + " checks in flight from 192.0.2.0/24");
+        assertThat(over.under(ActionPolicy.defaults()).action()).as("the pending action").isEqualTo(ActionPolicy.defaults().pending());
         assertThat(dns.txtQueries.get()).as("one TXT per started check, none for the refused one").isEqualTo(cap);
-        // another client is not affected
-        Verdict other = decide(transactions, FakeSessions.session("192.0.2.79", "h"), "alice@pass.test");
-        assertThat(other.isPending()).isFalse();
+        // another network is not affected
+        Verdict other = decide(transactions, FakeSessions.session("198.51.100.79", "h"), "alice@pass.test");
+        assertThat(other.outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
+        dns.release.complete(null);
+    }
+
+    @Test
+    @DisplayName("past a sender domain's share of checks in flight no evaluation starts under it; other domains go on")
+    void perDomainCap() throws Exception {
+        ScriptedDns dns = new ScriptedDns(ZONE);
+        TransactionChecker transactions = checker(dns);
+        int cap = SpfHookConfig.defaults().checks().maxInFlightPerDomain();
+        for (int i = 0; i < cap; i++) {
+            // each from its own network: only the domain's share binds
+            transactions.begin(FakeSessions.session("10." + (i / 250) + "." + (i % 250) + ".1", "h"),
+                MaybeSender.getMailSender("u" + i + "@x" + i + ".held.test"));
+        }
+        Verdict over = transactions.resolve(transactions.begin(FakeSessions.session("172.16.0.1", "h"),
+            MaybeSender.getMailSender("x@other.held.test")), WAIT);
+        assertThat(over.outcomes().get(0).reason()).isEqualTo(Reason.NOT_STARTED);
+        assertThat(over.outcomes().get(0).problem()).contains("more than " + cap + " checks in flight under held.test");
+        Verdict other = decide(transactions, FakeSessions.session("172.16.0.1", "h"), "alice@pass.test");
+        assertThat(other.outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
         dns.release.complete(null);
     }
 }

@@ -37,17 +37,20 @@ class VerdictTest {
     }
 
     @Test
-    @DisplayName("a pending identity takes each policy's pending action; one not run takes its temperror action")
+    @DisplayName("a pending identity, and one not run, take each policy's pending action: never a refusal for a check not made")
     void pendingAndNotRun() throws Exception {
-        CheckOutcome placeholder = CheckOutcome.of(MAIL_SOFTFAIL.request(), SpfResult.TEMPERROR, Reason.TIME_BUDGET, "pending");
+        CheckOutcome placeholder = CheckOutcome.of(MAIL_SOFTFAIL.request(), SpfResult.TEMPERROR, Reason.NOT_DONE_IN_TIME, "pending");
         Verdict pending = Verdict.of(List.of(HELO_PASS, placeholder), List.of(Verdict.State.DONE, Verdict.State.PENDING));
         assertThat(pending.isPending()).isTrue();
         assertThat(pending.under(ActionPolicy.defaults()).action()).isEqualTo(ActionPolicy.defaults().pending());
         assertThat(pending.under(policy("<pending action=\"accept\"/>")).action().refuses()).isFalse();
         Verdict notRun = Verdict.of(List.of(placeholder), List.of(Verdict.State.NOT_RUN));
         assertThat(notRun.isPending()).isFalse();
-        assertThat(notRun.under(ActionPolicy.defaults()).action().code()).isEqualTo("451");
-        assertThat(notRun.under(policy("<mailfrom><temperror action=\"accept\"/></mailfrom>")).action().refuses()).isFalse();
+        assertThat(notRun.under(ActionPolicy.defaults()).action()).isEqualTo(ActionPolicy.defaults().pending());
+        assertThat(notRun.under(policy("<pending action=\"accept\"/>")).action().refuses()).isFalse();
+        // a temperror mapped to reject never refuses a check that did not run
+        Verdict.Decision strict = notRun.under(policy("<mailfrom><temperror action=\"reject\"/></mailfrom>"));
+        assertThat(strict.action().kind()).isEqualTo(Action.Kind.DEFER);
     }
 
     @Test
