@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.james.core.MailAddress;
@@ -55,28 +59,35 @@ final class Explainer {
     Map<String, Object> explain(String ipText, String sender, String helo, Optional<String> rcpt) {
         IpAddress ip = IpAddress.parseOrNull(ipText);
         if (ip == null) {
-            throw new IllegalArgumentException("ip: '" + ipText + "' is not an IPv4 or IPv6 address");
+            throw new IllegalArgumentException("ip: '" + Sanitizer.log(ipText) + "' is not an IPv4 or IPv6 address");
         }
         ip = ip.unmapped();
         MaybeSender maybeSender;
         try {
             maybeSender = sender.isEmpty() ? MaybeSender.nullSender() : MaybeSender.of(new MailAddress(sender));
         } catch (javax.mail.internet.AddressException e) {
-            throw new IllegalArgumentException("sender: '" + sender + "' is not a mail address (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("sender: '" + Sanitizer.log(sender) + "' is not a mail address (" + e.getMessage() + ")");
+        }
+        // the sender as SMTP checks it: James's parsed address, not the text given
+        String checkedSender = maybeSender.isNullSender() ? "" : maybeSender.asString();
+        // RFC 5321 4.1.1.1: a HELO argument is a domain or an address literal, one word of printable ASCII
+        if (helo.length() > 255 || !helo.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            throw new IllegalArgumentException("helo: '" + Sanitizer.log(helo) + "' is not a HELO name (one word of printable ASCII,"
+                + " at most 255 characters)");
         }
         MailAddress recipient = null;
         if (rcpt.isPresent()) {
             try {
                 recipient = new MailAddress(rcpt.get());
             } catch (javax.mail.internet.AddressException e) {
-                throw new IllegalArgumentException("rcpt: '" + rcpt.get() + "' is not a mail address (" + e.getMessage() + ")");
+                throw new IllegalArgumentException("rcpt: '" + Sanitizer.log(rcpt.get()) + "' is not a mail address (" + e.getMessage() + ")");
             }
         }
         String receiverName = receiver.get();
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("ip", ip.toString());
-        input.put("sender", sender);
+        input.put("sender", checkedSender);
         input.put("helo", helo);
         input.put("rcpt", recipient == null ? null : recipient.asString());
         input.put("receiver", receiverName);
@@ -105,15 +116,36 @@ final class Explainer {
             return json;
         }
 
-        List<Map<String, Object>> checks = new ArrayList<>();
-        List<CheckOutcome> outcomes = new ArrayList<>();
-        for (CheckRequest request : TransactionChecker.requests(config, ip, helo, sender, receiverName)) {
+        // both checks at once, holding no thread while they wait for DNS; the caller's thread waits at
+        // most the time budget and a second (a check ends at its budget anyway)
+        List<CheckRequest> requests = TransactionChecker.requests(config, ip, helo, checkedSender, receiverName);
+        List<RecordingDns> recordings = new ArrayList<>();
+        List<CompletableFuture<CheckOutcome>> running = new ArrayList<>();
+        for (CheckRequest request : requests) {
             RecordingDns recording = new RecordingDns(dns);
             SpfChecker checker = SpfChecker.builder(recording).limits(config.limits()).defaultExplanation(config.defaultExplanation())
                 .threads(threads).tracing(true).build();
-            CheckOutcome outcome = checker.checkHost(request);
+            recordings.add(recording);
+            running.add(checker.checkHostAsync(request).toCompletableFuture());
+        }
+        List<Map<String, Object>> checks = new ArrayList<>();
+        List<CheckOutcome> outcomes = new ArrayList<>();
+        long deadline = System.nanoTime() + hardTimeout().toNanos();
+        for (int i = 0; i < running.size(); i++) {
+            CheckOutcome outcome;
+            try {
+                outcome = running.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new TimedOut("the checks did not end within " + hardTimeout().toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TimedOut("interrupted");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
+            }
             outcomes.add(outcome);
-            checks.add(check(outcome, recording));
+            checks.add(check(outcome, recordings.get(i)));
         }
         json.put("checks", checks);
 
@@ -135,6 +167,20 @@ final class Explainer {
         Optional<String> wouldHave = policy.dryRun() && reply != null && !exemptRecipient ? Optional.of(reply) : Optional.empty();
         json.put("headers", refused ? List.of() : MessageDecorator.headerLines(verdict, config, receiverName, wouldHave));
         return json;
+    }
+
+    /** The longest the route waits for both checks: their time budget, and a second. */
+    Duration hardTimeout() {
+        return config.limits().timeBudget().plusSeconds(1);
+    }
+
+    /** The checks did not end within {@link #hardTimeout()}: the route answers 504. */
+    static final class TimedOut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message) {
+            super(message);
+        }
     }
 
     private static Map<String, Object> check(CheckOutcome o, RecordingDns recording) {

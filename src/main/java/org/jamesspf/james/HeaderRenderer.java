@@ -15,7 +15,6 @@ import org.jamesspf.spf.SpfResult;
 public final class HeaderRenderer {
     public static final String RECEIVED_SPF = "Received-SPF";
     public static final String AUTHENTICATION_RESULTS = "Authentication-Results";
-    private static final int MAX_VALUE = 256;
     private static final int FOLD_AT = 78;
 
     private HeaderRenderer() {
@@ -222,7 +221,7 @@ public final class HeaderRenderer {
     }
 
     private static String clean(String raw) {
-        return Sanitizer.replyText(raw == null ? "" : raw, MAX_VALUE);
+        return Sanitizer.value(raw);
     }
 
     /** Appends items separated by {@code separator}, folding with CRLF TAB before an item that would pass 78 columns. */

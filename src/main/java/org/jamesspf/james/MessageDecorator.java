@@ -5,9 +5,16 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import javax.mail.Header;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Enumeration;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageUtil;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.jamesspf.spf.Ascii;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
@@ -31,7 +38,7 @@ final class MessageDecorator {
         wouldHave.ifPresent(reply -> set(mail, SpfAttachments.WOULD_HAVE_ATTRIBUTE, reply));
         List<String> lines = headerLines(verdict, config, receiver, wouldHave);
         try {
-            prependHeaders(mail.getMessage(), lines, config.authenticationResultsHeader() ? receiver : null);
+            prependHeaders(mail, lines, config.authenticationResultsHeader() ? receiver : null);
         } catch (MessagingException e) {
             // The message is still delivered; only our headers are missing. Attributes carry the result.
             LOGGER.warn("SPF: could not add headers to mail {}: {}", mail.getName(), e.getMessage());
@@ -56,9 +63,9 @@ final class MessageDecorator {
         return lines;
     }
 
+    /** Attribute values come from DNS and the client: the same sanitiser and bound as header values (no CR/LF, 256 characters). */
     private static void setAttributes(Mail mail, Verdict verdict) {
-        verdict.skipReason().ifPresent(reason ->
-            mail.setAttribute(new Attribute(AttributeName.of(SpfAttachments.SKIPPED_ATTRIBUTE), AttributeValue.of(reason))));
+        verdict.skipReason().ifPresent(reason -> set(mail, SpfAttachments.SKIPPED_ATTRIBUTE, reason));
         for (CheckOutcome o : verdict.outcomes()) {
             set(mail, SpfAttachments.attribute(o.request().identity(), "result"), o.result().token());
             set(mail, SpfAttachments.attribute(o.request().identity(), "domain"), o.domain());
@@ -68,42 +75,76 @@ final class MessageDecorator {
     }
 
     private static void set(Mail mail, String name, String value) {
-        mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value)));
+        mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(Sanitizer.value(value))));
     }
+
+    /** Distinct header names past which the header block is rebuilt rather than reordered in place. */
+    static final int MAX_NAMES_IN_PLACE = 64;
 
     /**
      * Puts {@code lines} above all existing headers (RFC 7208 9.1: prepended, above our own
      * Received), dropping incoming Authentication-Results that claim {@code authservId}
-     * (RFC 8601 5). The other header lines are kept as they were, folding included.
+     * (RFC 8601 5). The other header lines are kept as they were, folding included. Linear in the
+     * number of fields: javax.mail removes headers by name, each removal a scan of the whole block,
+     * so a message of few distinct names (nearly all mail) is reordered in place, and one of many
+     * (a client sending 100,000 fields of distinct names) gets its header block written anew in one
+     * pass, the body copied after it.
      */
-    static void prependHeaders(MimeMessage message, List<String> lines, String authservId) throws MessagingException {
-        List<String> existing = Collections.list(message.getAllHeaderLines());
+    static void prependHeaders(Mail mail, List<String> lines, String authservId) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        List<String> existing = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        for (Header header : Collections.list(message.getAllHeaders())) {
-            names.add(header.getName());
-        }
-        for (String name : names) {
-            message.removeHeader(name);
-        }
-        for (String line : lines) {
-            message.addHeaderLine(line);
-        }
         int removed = 0;
-        for (String line : existing) {
-            if (authservId != null && isAuthenticationResults(line)
-                && AuthservIdMatcher.claims(line.substring(line.indexOf(':') + 1), authservId)) {
+        for (Enumeration<String> all = message.getAllHeaderLines(); all.hasMoreElements(); ) {
+            String line = all.nextElement();
+            int colon = line.indexOf(':');
+            String name = colon > 0 ? line.substring(0, colon).trim() : line;
+            if (names.size() <= MAX_NAMES_IN_PLACE) {
+                names.add(Ascii.toLowerCase(name));
+            }
+            if (authservId != null && name.equalsIgnoreCase(HeaderRenderer.AUTHENTICATION_RESULTS)
+                && AuthservIdMatcher.claims(line.substring(colon + 1), authservId)) {
                 removed++;
                 continue;
             }
-            message.addHeaderLine(line);
+            existing.add(line);
+        }
+        if (names.size() <= MAX_NAMES_IN_PLACE) {
+            for (String name : names) {
+                message.removeHeader(name);
+            }
+            for (String line : lines) {
+                message.addHeaderLine(line);
+            }
+            for (String line : existing) {
+                message.addHeaderLine(line);
+            }
+        } else {
+            rebuild(mail, message, lines, existing);
         }
         if (removed > 0) {
             LOGGER.info("SPF: removed {} incoming Authentication-Results header(s) claiming authserv-id {}", removed, authservId);
         }
     }
 
-    private static boolean isAuthenticationResults(String line) {
-        int colon = line.indexOf(':');
-        return colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(HeaderRenderer.AUTHENTICATION_RESULTS);
+    /** A new message of our lines, the kept lines and the same body, in one pass; James disposes the old one. */
+    private static void rebuild(Mail mail, MimeMessage message, List<String> lines, List<String> existing) throws MessagingException {
+        MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName());
+        try (OutputStream out = source.getWritableOutputStream()) {
+            List<String> all = new ArrayList<>(lines.size() + existing.size());
+            all.addAll(lines);
+            all.addAll(existing);
+            MimeMessageUtil.writeHeadersTo(Collections.enumeration(all), out);
+            MimeMessageUtil.writeMessageBodyTo(message, out);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            source.dispose();
+            throw e instanceof MessagingException ? (MessagingException) e : new MessagingException("cannot write the message anew", e);
+        }
+        if (mail instanceof MailImpl) {
+            ((MailImpl) mail).setMessageContent(source);
+        } else {
+            mail.setMessage(new MimeMessageWrapper(source));
+        }
     }
+
 }

@@ -36,6 +36,14 @@ final class Sanitizer {
         return out.toString();
     }
 
+    /** Characters of a value written into a header field or a mail attribute at most. */
+    static final int MAX_VALUE = 256;
+
+    /** For header field values and mail attributes: as {@link #replyText}, cut at {@value #MAX_VALUE}. */
+    static String value(String raw) {
+        return replyText(raw == null ? "" : raw, MAX_VALUE);
+    }
+
     /** For log lines: as {@link #replyText} with a short bound. */
     static String log(String value) {
         return value == null ? "" : replyText(value, 200);

@@ -51,6 +51,9 @@ public final class SpfExplainRoutes implements Routes {
             } catch (IllegalArgumentException e) {
                 throw ErrorResponder.builder().statusCode(400).type(ErrorResponder.ErrorType.INVALID_ARGUMENT).message(e.getMessage())
                     .haltError();
+            } catch (LiveHooks.Unavailable e) {
+                throw ErrorResponder.builder().statusCode(e.status()).type(ErrorResponder.ErrorType.SERVER_ERROR).message(e.getMessage())
+                    .haltError();
             }
             response.type("application/json");
             return JSON.writeValueAsString(explanation);
@@ -71,7 +74,11 @@ public final class SpfExplainRoutes implements Routes {
             return 0;
         }
         try {
-            return Integer.parseInt(value);
+            int index = Integer.parseInt(value);
+            if (index < 0) {
+                throw new IllegalArgumentException("handler: " + index + " is negative");
+            }
+            return index;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("handler: '" + value + "' is not a number");
         }

@@ -1,0 +1,117 @@
+package org.jamesspf.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.mail.MessagingException;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Our headers on top of what the client sent, in work linear in the number of fields, shown by counting removals. */
+class MessageDecoratorTest {
+    private static final List<String> OURS = List.of("Authentication-Results: mx.receiver.test;\r\n\tspf=pass smtp.mailfrom=a@b.test",
+        "Received-SPF: pass (mx.receiver.test: ...) client-ip=192.0.2.1");
+
+    /** A James message that counts javax.mail's header removals (each one a scan of the whole header block). */
+    static final class CountingMessage extends MimeMessageWrapper {
+        final AtomicInteger removals = new AtomicInteger();
+
+        CountingMessage(String raw) throws MessagingException {
+            super(MimeMessageInputStreamSource.create("m", new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1))));
+        }
+
+        @Override
+        public void removeHeader(String name) throws MessagingException {
+            removals.incrementAndGet();
+            super.removeHeader(name);
+        }
+    }
+
+    private static Mail mail(CountingMessage message) throws MessagingException {
+        return FakeMail.builder().name("m").mimeMessage(message).build();
+    }
+
+    private static List<String> lines(Mail mail) throws MessagingException {
+        return new ArrayList<>(Collections.list(mail.getMessage().getAllHeaderLines()));
+    }
+
+    private static String body(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().getRawInputStream().transferTo(out);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    @DisplayName("100,000 fields of distinct names: the header block is written anew in one pass, no removal at all")
+    void manyDistinctNames() throws Exception {
+        StringBuilder raw = new StringBuilder();
+        raw.append("Authentication-Results: mx.receiver.test; spf=pass (forged)\r\n");
+        for (int i = 0; i < 100_000; i++) {
+            raw.append("X-Field-").append(i).append(": value ").append(i).append("\r\n");
+        }
+        raw.append("Subject: big\r\n\r\nthe body\r\nline two\r\n");
+        CountingMessage message = new CountingMessage(raw.toString());
+        Mail mail = mail(message);
+        MessageDecorator.prependHeaders(mail, OURS, "mx.receiver.test");
+        assertThat(message.removals.get()).as("header removals (each a scan of 100,000 fields)").isZero();
+        List<String> lines = lines(mail);
+        assertThat(lines).hasSize(2 + 100_000 + 1);
+        assertThat(lines.subList(0, 2)).isEqualTo(OURS);
+        assertThat(lines.get(2)).isEqualTo("X-Field-0: value 0");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("Subject: big");
+        assertThat(lines).noneMatch(l -> l.contains("(forged)"));
+        assertThat(body(mail)).isEqualTo("the body\r\nline two\r\n");
+    }
+
+    @Test
+    @DisplayName("few distinct names, many fields: reordered in place, one removal per name (at most 64)")
+    void fewDistinctNames() throws Exception {
+        StringBuilder raw = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            raw.append("Received: from hop").append(i).append(".example\r\n\tby next.example\r\n");
+        }
+        raw.append("Authentication-Results: other.example; spf=pass\r\n");
+        raw.append("Authentication-Results: (comment) mx.receiver.test; spf=pass (forged)\r\n");
+        raw.append("Subject: small\r\n\r\nbody\r\n");
+        CountingMessage message = new CountingMessage(raw.toString());
+        Mail mail = mail(message);
+        MessageDecorator.prependHeaders(mail, OURS, "mx.receiver.test");
+        assertThat(message.removals.get()).isEqualTo(3);
+        List<String> lines = lines(mail);
+        assertThat(lines.subList(0, 2)).isEqualTo(OURS);
+        assertThat(lines.get(2)).isEqualTo("Received: from hop0.example\r\n\tby next.example");
+        assertThat(lines).hasSize(2 + 10_000 + 1 + 1);
+        assertThat(lines).contains("Authentication-Results: other.example; spf=pass").noneMatch(l -> l.contains("(forged)"));
+        assertThat(body(mail)).isEqualTo("body\r\n");
+    }
+
+    @Test
+    @DisplayName("the bound between the two ways: 64 names in place, 65 written anew, the same headers either way")
+    void boundary() throws Exception {
+        for (int names : new int[] {MessageDecorator.MAX_NAMES_IN_PLACE, MessageDecorator.MAX_NAMES_IN_PLACE + 1}) {
+            StringBuilder raw = new StringBuilder();
+            for (int i = 0; i < names; i++) {
+                raw.append("X-N").append(i).append(": v\r\n");
+            }
+            raw.append("\r\nb\r\n");
+            CountingMessage message = new CountingMessage(raw.toString());
+            Mail mail = mail(message);
+            MessageDecorator.prependHeaders(mail, OURS, "mx.receiver.test");
+            assertThat(message.removals.get()).as(names + " names").isEqualTo(names <= MessageDecorator.MAX_NAMES_IN_PLACE ? names : 0);
+            List<String> lines = lines(mail);
+            assertThat(lines.subList(0, 2)).isEqualTo(OURS);
+            assertThat(lines).hasSize(2 + names);
+            assertThat(body(mail)).isEqualTo("b\r\n");
+        }
+    }
+}
