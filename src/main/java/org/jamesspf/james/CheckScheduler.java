@@ -35,9 +35,12 @@ import org.jamesspf.spf.SpfResult;
  *   <li>Evaluations in flight are capped in all, per client network and per sender registered
  *       domain ({@link FairShare}); new ones per minute per network and per domain ({@link CheckBudget}).
  *       Past a cap or a budget no evaluation starts: the caller applies its pending action.</li>
- *   <li>An evaluation that already outlasted one wait is not waited for again; while one under a
- *       registered domain is in that state, checks of other names under it are waited for a tenth
- *       of the bound only (a stalled zone costs one full wait, not one per name or sender).</li>
+ *   <li>An evaluation that already outlasted one wait is not waited for again; while
+ *       {@value #SLOW_DOMAIN} under a registered domain, or {@value #SLOW_NETWORK} from a client
+ *       network, are in that state, the I/O thread does not wait for that domain's or that network's
+ *       other checks at all (they get the pending action at once and go on): a slow zone or a slow
+ *       network costs a few waits, not one per name, sender or host; one slow check (a lost packet)
+ *       marks nobody.</li>
  * </ul>
  */
 final class CheckScheduler {
@@ -104,9 +107,6 @@ final class CheckScheduler {
             this.place = place;
         }
 
-        String registeredDomain() {
-            return fairShare.registeredDomain(request);
-        }
     }
 
     private final SpfChecker checker;
@@ -118,8 +118,14 @@ final class CheckScheduler {
     private final CheckBudget budget;
     private final OutcomeCache cache;
     private final ConcurrentHashMap<CheckRequest, Evaluation> inFlight = new ConcurrentHashMap<>();
-    /** Registered domains with an evaluation in flight that outlasted a wait, and how many. */
+    /** Evaluations in flight under one registered domain that outlasted a wait, from which its checks are not waited for. */
+    static final int SLOW_DOMAIN = 2;
+    /** The same from one client network. */
+    static final int SLOW_NETWORK = 4;
+
+    /** Registered domains, and client networks, with evaluations in flight that outlasted a wait, and how many. */
     private final ConcurrentHashMap<String, AtomicInteger> slowDomains = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ClientNetworks.Network, AtomicInteger> slowNetworks = new ConcurrentHashMap<>();
 
     /**
      * @param onEvaluated called with each fresh outcome on the evaluating thread (the INFO line)
@@ -138,7 +144,7 @@ final class CheckScheduler {
     }
 
     /** The client network of a request, as fair shares and log limits count it. */
-    String network(CheckRequest request) {
+    ClientNetworks.Network network(CheckRequest request) {
         return fairShare.network(request.ip());
     }
 
@@ -165,7 +171,7 @@ final class CheckScheduler {
         }
         String overBudget = sessionBudget.get();
         if (overBudget == null) {
-            overBudget = budget.spend(fairShare.network(request.ip()), fairShare.registeredDomain(request));
+            overBudget = budget.spend(place.get().network(), place.get().domain());
         }
         if (overBudget != null) {
             fairShare.release(place.get());
@@ -207,6 +213,9 @@ final class CheckScheduler {
         try {
             if (fault == null) {
                 metrics.evaluated(outcome);
+                if (outcome.usesLocalPart()) {
+                    budget.spentOnLocalPart(fairShare.registeredDomain(request));
+                }
                 long elapsed = nanoTime.getAsLong() - evaluation.started;
                 Duration ttl = ttl(outcome, elapsed);
                 if (!ttl.isZero()) {
@@ -225,7 +234,8 @@ final class CheckScheduler {
             synchronized (evaluation) {
                 evaluation.finished = true;
                 if (evaluation.countedSlow) {
-                    slowDomains.computeIfPresent(evaluation.registeredDomain(), (d, n) -> n.decrementAndGet() <= 0 ? null : n);
+                    slowDomains.computeIfPresent(evaluation.place.domain(), (d, n) -> n.decrementAndGet() <= 0 ? null : n);
+                    slowNetworks.computeIfPresent(evaluation.place.network(), (d, n) -> n.decrementAndGet() <= 0 ? null : n);
                 }
             }
         }
@@ -276,9 +286,11 @@ final class CheckScheduler {
                 outlasted(evaluation);
                 return Optional.empty();
             }
-            long wait = !slowDomains.isEmpty() && slowDomains.containsKey(evaluation.registeredDomain())
-                ? Math.min(maxWaitNanos, limits.maxWait().toNanos() / 10) : maxWaitNanos;
-            return Optional.of(future.get(wait, TimeUnit.NANOSECONDS));
+            if (atLeast(slowDomains, evaluation.place.domain(), SLOW_DOMAIN) || atLeast(slowNetworks, evaluation.place.network(), SLOW_NETWORK)) {
+                outlasted(evaluation);
+                return Optional.empty();
+            }
+            return Optional.of(future.get(maxWaitNanos, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
             outlasted(evaluation);
             return Optional.empty();
@@ -297,18 +309,31 @@ final class CheckScheduler {
         }
     }
 
-    /** Not done within a wait: never waited for again, and its registered domain counted as slow while it runs. */
+    /** Not done within a wait: never waited for again, and its domain and network counted as slow while it runs. */
     private void outlasted(Evaluation evaluation) {
         evaluation.outlastedAWait = true;
         synchronized (evaluation) {
             if (!evaluation.finished && !evaluation.countedSlow) {
                 evaluation.countedSlow = true;
-                slowDomains.compute(evaluation.registeredDomain(), (d, n) -> {
-                    AtomicInteger count = n == null ? new AtomicInteger() : n;
-                    count.incrementAndGet();
-                    return count;
-                });
+                increment(slowDomains, evaluation.place.domain());
+                increment(slowNetworks, evaluation.place.network());
             }
         }
+    }
+
+    private static <K> boolean atLeast(ConcurrentHashMap<K, AtomicInteger> counts, K key, int threshold) {
+        if (counts.isEmpty()) {
+            return false;
+        }
+        AtomicInteger count = counts.get(key);
+        return count != null && count.get() >= threshold;
+    }
+
+    private static <K> void increment(ConcurrentHashMap<K, AtomicInteger> counts, K key) {
+        counts.compute(key, (k, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            count.incrementAndGet();
+            return count;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package org.jamesspf.james;
 
+import java.util.Objects;
 import org.jamesspf.spf.IpAddress;
 
 /**
@@ -8,6 +9,32 @@ import org.jamesspf.spf.IpAddress;
  * /24, cannot multiply its share by using more addresses.
  */
 final class ClientNetworks {
+    /** One client network: its first address and prefix length; printed {@code 192.0.2.0/24}. */
+    static final class Network {
+        private final IpAddress base;
+        private final int prefix;
+
+        private Network(IpAddress base, int prefix) {
+            this.base = base;
+            this.prefix = prefix;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Network && ((Network) o).prefix == prefix && ((Network) o).base.equals(base);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(base, prefix);
+        }
+
+        @Override
+        public String toString() {
+            return base + "/" + prefix;
+        }
+    }
+
     private final int v4Prefix;
     private final int v6Prefix;
 
@@ -20,12 +47,8 @@ final class ClientNetworks {
     }
 
     /** The client's network, e.g. {@code 192.0.2.0/24} or {@code 2001:db8:1:2::/64}. */
-    String of(IpAddress ip) {
+    Network of(IpAddress ip) {
         int prefix = ip.isV6() ? v6Prefix : v4Prefix;
-        byte[] bytes = ip.toBytes();
-        for (int bit = prefix; bit < bytes.length * 8; bit++) {
-            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        return IpAddress.fromBytes(bytes) + "/" + prefix;
+        return new Network(ip.network(prefix), prefix);
     }
 }

@@ -20,20 +20,30 @@ import org.jamesspf.spf.IpAddress;
 final class FairShare {
     /** A place taken by one evaluation, given back when it ends. */
     static final class Place {
-        private final String network;
+        private final ClientNetworks.Network network;
         private final String domain;
         private boolean released;
 
-        private Place(String network, String domain) {
+        private Place(ClientNetworks.Network network, String domain) {
             this.network = network;
             this.domain = domain;
+        }
+
+        /** The client network it was counted under. */
+        ClientNetworks.Network network() {
+            return network;
+        }
+
+        /** The sender registered domain it was counted under. */
+        String domain() {
+            return domain;
         }
     }
 
     private final CheckLimits limits;
     private final ClientNetworks networks;
     private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentHashMap<String, AtomicInteger> byNetwork = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ClientNetworks.Network, AtomicInteger> byNetwork = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> byDomain = new ConcurrentHashMap<>();
     /** Sender domain to registered domain: a Public Suffix List walk saved (bounded; least recently used go). */
     private final Cache<String, String> registered = CacheBuilder.newBuilder().maximumSize(10_000).build();
@@ -44,7 +54,7 @@ final class FairShare {
     }
 
     /** The client network of {@code ip}. */
-    String network(IpAddress ip) {
+    ClientNetworks.Network network(IpAddress ip) {
         return networks.of(ip);
     }
 
@@ -66,7 +76,7 @@ final class FairShare {
             why.append("more than ").append(limits.maxInFlight()).append(" checks in flight");
             return Optional.empty();
         }
-        String network = network(request.ip());
+        ClientNetworks.Network network = network(request.ip());
         if (increment(byNetwork, network) > limits.maxInFlightPerNetwork()) {
             decrement(byNetwork, network);
             total.decrementAndGet();
@@ -102,7 +112,7 @@ final class FairShare {
         return total.get();
     }
 
-    private static int increment(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+    private static <K> int increment(ConcurrentHashMap<K, AtomicInteger> counts, K key) {
         return counts.compute(key, (k, n) -> {
             AtomicInteger count = n == null ? new AtomicInteger() : n;
             count.incrementAndGet();
@@ -110,7 +120,7 @@ final class FairShare {
         }).get();
     }
 
-    private static void decrement(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+    private static <K> void decrement(ConcurrentHashMap<K, AtomicInteger> counts, K key) {
         counts.computeIfPresent(key, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 }

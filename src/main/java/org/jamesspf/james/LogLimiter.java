@@ -25,7 +25,7 @@ final class LogLimiter {
     }
 
     private final LongSupplier nanoTime;
-    private final Cache<String, Window> windows;
+    private final Cache<Object, Window> windows;
 
     LogLimiter(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
@@ -41,7 +41,7 @@ final class LogLimiter {
      * Whether a line for {@code network} may be written now: -1 when not (it is counted as held
      * back), else how many were held back before it (0 or more), to say in the line.
      */
-    int permit(String network) {
+    int permit(Object network) {
         long minute = Math.floorDiv(nanoTime.getAsLong(), MINUTE);
         int[] result = new int[1];
         windows.asMap().compute(network, (k, w) -> {

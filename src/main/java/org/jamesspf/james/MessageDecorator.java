@@ -13,7 +13,6 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageUtil;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.jamesspf.spf.Ascii;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -86,9 +85,17 @@ final class MessageDecorator {
      * Received), dropping incoming Authentication-Results that claim {@code authservId}
      * (RFC 8601 5). The other header lines are kept as they were, folding included. Linear in the
      * number of fields: javax.mail removes headers by name, each removal a scan of the whole block,
-     * so a message of few distinct names (nearly all mail) is reordered in place, and one of many
-     * (a client sending 100,000 fields of distinct names) gets its header block written anew in one
-     * pass, the body copied after it.
+     * so
+     * <ul>
+     *   <li>a message of few distinct names (nearly all mail) is reordered in place;</li>
+     *   <li>one of many (a client sending 100,000 fields of distinct names) that has no field of our
+     *       names gets ours inserted in one step where javax.mail puts new fields of a message James
+     *       received: above every field the client sent, just below the fields James itself wrote
+     *       (its Received). RFC 7208 9.1 asks for above James's Received too (a SHOULD); for such a
+     *       message we keep the client's fields below ours and spare the copy;</li>
+     *   <li>one of many names that also holds fields of our names (a forged Authentication-Results)
+     *       gets its header block written anew in one pass, the body copied after it.</li>
+     * </ul>
      */
     static void prependHeaders(Mail mail, List<String> lines, String authservId) throws MessagingException {
         MimeMessage message = mail.getMessage();
@@ -119,6 +126,11 @@ final class MessageDecorator {
             for (String line : existing) {
                 message.addHeaderLine(line);
             }
+        } else if (removed == 0 && !hasOurNames(message)) {
+            for (String line : lines) {
+                int colon = line.indexOf(':');
+                message.addHeader(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
         } else {
             rebuild(mail, message, lines, existing);
         }
@@ -127,23 +139,32 @@ final class MessageDecorator {
         }
     }
 
-    /** A new message of our lines, the kept lines and the same body, in one pass; James disposes the old one. */
+    /** Whether the message holds a field named as ours (javax.mail would insert ours next to it, not on top). */
+    private static boolean hasOurNames(MimeMessage message) throws MessagingException {
+        return message.getHeader(HeaderRenderer.AUTHENTICATION_RESULTS) != null || message.getHeader(HeaderRenderer.RECEIVED_SPF) != null;
+    }
+
+    /**
+     * A new message of our lines, the kept lines and the same body, in one pass, its header fields
+     * handed over already split (not parsed again); James disposes the old one.
+     */
     private static void rebuild(Mail mail, MimeMessage message, List<String> lines, List<String> existing) throws MessagingException {
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create(mail.getName());
+        List<String> all = new ArrayList<>(lines.size() + existing.size());
+        all.addAll(lines);
+        all.addAll(existing);
         try (OutputStream out = source.getWritableOutputStream()) {
-            List<String> all = new ArrayList<>(lines.size() + existing.size());
-            all.addAll(lines);
-            all.addAll(existing);
             MimeMessageUtil.writeHeadersTo(Collections.enumeration(all), out);
             MimeMessageUtil.writeMessageBodyTo(message, out);
         } catch (IOException | MessagingException | RuntimeException e) {
             source.dispose();
             throw e instanceof MessagingException ? (MessagingException) e : new MessagingException("cannot write the message anew", e);
         }
+        PrependedMessage rebuilt = new PrependedMessage(source, all);
         if (mail instanceof MailImpl) {
-            ((MailImpl) mail).setMessageContent(source);
+            ((MailImpl) mail).setMessageNoCopy(rebuilt);
         } else {
-            mail.setMessage(new MimeMessageWrapper(source));
+            mail.setMessage(rebuilt);
         }
     }
 

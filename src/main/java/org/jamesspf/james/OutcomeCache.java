@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.CheckRequest;
-import org.jamesspf.spf.Identity;
 
 /**
  * Outcomes kept for retries and repeated senders, weighed in bytes ({@code <checks><cacheKilobytes>}):
@@ -23,24 +22,48 @@ final class OutcomeCache {
     /** What an entry costs beyond its text: the entry, the key, the outcome and request objects. */
     static final int ENTRY_OVERHEAD = 400;
 
-    /** A kept outcome's key: its request, or (shared) the request without its local part. */
-    private static final class Key {
+    /** A kept outcome's key: its whole request. */
+    private static final class Exact {
         final CheckRequest request;
-        final boolean shared;
 
-        Key(CheckRequest request, boolean shared) {
+        Exact(CheckRequest request) {
             this.request = request;
-            this.shared = shared;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).shared == shared && ((Key) o).request.equals(request);
+            return o instanceof Exact && ((Exact) o).request.equals(request);
         }
 
         @Override
         public int hashCode() {
-            return request.hashCode() * 31 + (shared ? 1 : 0);
+            return request.hashCode();
+        }
+    }
+
+    /** A shared outcome's key: its request without the local part. */
+    private static final class Shared {
+        final CheckRequest request;
+
+        Shared(CheckRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Shared)) {
+                return false;
+            }
+            CheckRequest other = ((Shared) o).request;
+            return other.ip().equals(request.ip()) && other.identity() == request.identity() && other.domain().equals(request.domain())
+                && other.helo().equals(request.helo()) && other.receiver().equals(request.receiver())
+                && other.localPolicy().equals(request.localPolicy());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(request.ip(), request.identity(), request.domain(), request.helo(), request.receiver(),
+                request.localPolicy());
         }
     }
 
@@ -54,7 +77,7 @@ final class OutcomeCache {
         }
     }
 
-    private final Cache<Key, Kept> entries;
+    private final Cache<Object, Kept> entries;
     private final LongSupplier nanoTime;
     private final boolean enabled;
 
@@ -67,7 +90,7 @@ final class OutcomeCache {
         this.enabled = maxBytes > 0 && !maxTtl.isZero();
         this.entries = CacheBuilder.newBuilder()
             .maximumWeight(Math.max(1, maxBytes))
-            .weigher((Key key, Kept kept) -> weight(kept.outcome))
+            .weigher((Object key, Kept kept) -> weight(kept.outcome))
             .expireAfterWrite(Math.max(1, maxTtl.toNanos()), TimeUnit.NANOSECONDS)
             .ticker(new Ticker() {
                 @Override
@@ -84,11 +107,11 @@ final class OutcomeCache {
             return null;
         }
         long now = nanoTime.getAsLong();
-        Kept shared = entries.getIfPresent(new Key(withoutLocalPart(request), true));
+        Kept shared = entries.getIfPresent(new Shared(request));
         if (shared != null && now - shared.expires < 0) {
             return shared.outcome.forRequest(request);
         }
-        Kept exact = entries.getIfPresent(new Key(request, false));
+        Kept exact = entries.getIfPresent(new Exact(request));
         return exact != null && now - exact.expires < 0 ? exact.outcome : null;
     }
 
@@ -98,11 +121,7 @@ final class OutcomeCache {
             return;
         }
         Kept kept = new Kept(outcome.withoutTrace(), nanoTime.getAsLong() + ttlNanos);
-        if (outcome.usesLocalPart()) {
-            entries.put(new Key(request, false), kept);
-        } else {
-            entries.put(new Key(withoutLocalPart(request), true), kept);
-        }
+        entries.put(outcome.usesLocalPart() ? new Exact(request) : new Shared(request), kept);
     }
 
     /** Bytes held now (an estimate: two per character of text, and the overhead of each entry). */
@@ -124,13 +143,5 @@ final class OutcomeCache {
         long chars = (long) r.sender().length() + r.helo().length() + r.receiver().length() + r.domain().length()
             + o.term().length() + o.problem().length() + o.explanation().length();
         return (int) Math.min(Integer.MAX_VALUE, ENTRY_OVERHEAD + 2 * chars);
-    }
-
-    /** The request with the local part every sender of its domain shares here ("postmaster"). */
-    private static CheckRequest withoutLocalPart(CheckRequest request) {
-        if (request.identity() == Identity.HELO) {
-            return request;
-        }
-        return CheckRequest.mailFrom(request.ip(), "postmaster@" + request.domain(), request.helo()).withReceiver(request.receiver());
     }
 }

@@ -8,6 +8,8 @@ import org.apache.james.metrics.api.Metric;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.metrics.api.TimeMetric;
 import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.Identity;
+import org.jamesspf.spf.SpfResult;
 
 /**
  * The plugin's metrics, through James's {@link MetricFactory}, so they show wherever James's
@@ -35,6 +37,8 @@ final class SpfMetrics {
     private final MetricFactory factory;
     private final IntConsumer queriesPerCheck;
     private final ConcurrentHashMap<String, Metric> counters = new ConcurrentHashMap<>();
+    /** The decision counters by identity, result and action kind, named once (one per transaction is counted). */
+    private final Metric[][][] decisions = new Metric[Identity.values().length][SpfResult.values().length][Action.Kind.values().length];
 
     /** @param queriesPerCheck the histogram of DNS queries per evaluation */
     SpfMetrics(MetricFactory factory, IntConsumer queriesPerCheck) {
@@ -70,14 +74,23 @@ final class SpfMetrics {
             return;
         }
         Action action = decision.action();
-        String taken = dryRun ? Action.accept().token() : action.token();
+        Action.Kind taken = dryRun ? Action.Kind.ACCEPT : action.kind();
         for (CheckOutcome o : verdict.outcomes()) {
-            counter("spf.decision." + o.request().identity().token() + "." + o.result().token() + "." + taken).increment();
+            decision(o.request().identity(), o.result(), taken).increment();
         }
         if (dryRun && action.refuses()) {
             decision.deciding().ifPresent(o -> counter("spf.dryrun.wouldHaveRefused." + o.request().identity().token() + "."
                 + o.result().token() + "." + action.token()).increment());
         }
+    }
+
+    private Metric decision(Identity identity, SpfResult result, Action.Kind kind) {
+        Metric m = decisions[identity.ordinal()][result.ordinal()][kind.ordinal()];
+        if (m == null) {
+            m = counter("spf.decision." + identity.token() + "." + result.token() + "." + kind.name().toLowerCase(Locale.ROOT));
+            decisions[identity.ordinal()][result.ordinal()][kind.ordinal()] = m;
+        }
+        return m;
     }
 
     void skipped(String reason) {

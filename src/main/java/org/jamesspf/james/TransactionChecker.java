@@ -94,7 +94,7 @@ final class TransactionChecker {
             || config.heloAllowed(helo)) {
             return;
         }
-        scheduler.start(CheckRequest.helo(ip, helo).withReceiver(receiver(session)), budget(session));
+        scheduler.start(CheckRequest.helo(ip, helo, receiver(session)), budget(session));
     }
 
     /** At MAIL FROM: the skip reason, or the started checks. Never waits. */
@@ -123,10 +123,10 @@ final class TransactionChecker {
     static List<CheckRequest> requests(SpfHookConfig config, IpAddress ip, String helo, String senderText, String receiver) {
         List<CheckRequest> requests = new ArrayList<>(2);
         if (config.checkHelo() && DomainNames.isValidDomain(helo)) {
-            requests.add(CheckRequest.helo(ip, helo).withReceiver(receiver));
+            requests.add(CheckRequest.helo(ip, helo, receiver));
         }
         if (config.checkMailFrom()) {
-            requests.add(CheckRequest.mailFrom(ip, senderText, helo).withReceiver(receiver));
+            requests.add(CheckRequest.mailFrom(ip, senderText, helo, receiver));
         }
         return requests;
     }
@@ -189,7 +189,7 @@ final class TransactionChecker {
             return;
         }
         CheckRequest q = ticket.request;
-        String network = scheduler.network(q);
+        ClientNetworks.Network network = scheduler.network(q);
         int heldBack = limiter.permit(network);
         if (heldBack < 0) {
             return;

@@ -59,7 +59,7 @@ public final class CheckOutcome {
         }
         if (usesLocalPart || !other.ip().equals(request.ip()) || other.identity() != request.identity()
             || !other.domain().equals(request.domain()) || !other.helo().equals(request.helo())
-            || !other.receiver().equals(request.receiver())) {
+            || !other.receiver().equals(request.receiver()) || !other.localPolicy().equals(request.localPolicy())) {
             throw new IllegalArgumentException("outcome of " + request + " does not answer " + other);
         }
         return new CheckOutcome(other, result, reason, term, problem, explanation, dnsLookups, voidLookups, dnsQueries, elapsedNanos,

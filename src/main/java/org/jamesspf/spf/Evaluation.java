@@ -313,6 +313,12 @@ final class Evaluation {
             finish(Step.of(SpfResult.NONE, Reason.INVALID_DOMAIN, "", "'" + domain + "' is not a valid domain name"));
             return;
         }
+        if (request.localPolicy().isPresent()) {
+            // a local policy stands for the domain's record: evaluated as if it had been published
+            currentDomain = DomainNames.truncateDomain(domain);
+            selectRecord(currentDomain, DnsAnswer.of(List.of(request.localPolicy().get())), false, this::finish);
+            return;
+        }
         checkDomain(DomainNames.truncateDomain(domain), true, this::finish);
     }
 

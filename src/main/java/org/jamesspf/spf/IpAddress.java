@@ -249,6 +249,20 @@ public final class IpAddress {
         return (lo & mask) == (network.lo & mask);
     }
 
+    /** The network of this address with {@code prefix} bits (the other bits zero), e.g. 192.0.2.0 for 192.0.2.77 and 24. */
+    public IpAddress network(int prefix) {
+        if (prefix < 0 || prefix > (v6 ? 128 : 32)) {
+            throw new IllegalArgumentException("prefix length " + prefix + " out of range for " + this);
+        }
+        if (!v6) {
+            long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+            return new IpAddress(false, 0, lo & mask);
+        }
+        long hiMask = prefix >= 64 ? -1L : prefix == 0 ? 0 : ~(-1L >>> prefix);
+        long loMask = prefix <= 64 ? 0 : prefix == 128 ? -1L : ~(-1L >>> (prefix - 64));
+        return new IpAddress(true, hi & hiMask, lo & loMask);
+    }
+
     public byte[] toBytes() {
         if (!v6) {
             return new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};

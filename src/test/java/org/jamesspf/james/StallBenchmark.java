@@ -15,48 +15,107 @@ import org.jamesspf.dns.TestDnsServer;
 import org.jamesspf.dns.TestRecords;
 
 /**
- * Issue 9's load benchmark (README, "Performance"): a real James 3.8.1 on loopback with the plugin
- * configured as shipped (only its DNS servers point at a test responder), legitimate senders
- * (SPF pass, fast DNS) connecting back to back while N "stalled" senders, whose SPF lookups
- * never answer, stay connected and retry. Prints one table; fails when a legitimate message is
- * refused or lost, or a stalled sender gets anything but 4xx.
- *
- * <p>Shapes: {@code shared} (all stalled senders use one domain), {@code zone} (each its own
- * subdomain of one stalled zone), {@code registered} (each its own registered domain).
- * System properties: {@code bench.seconds} (measured per row, default 8), {@code bench.legit}
- * (concurrent legitimate clients, default 8), {@code bench.legitDelayMs} (DNS delay of the
- * legitimate domain, default 2).
+ * The load benchmark (README, "Under load and attack"): two real James 3.8.1 on loopback, each in a
+ * JVM of its own (its CPU and heap are then James's alone), without the plugin and with it configured
+ * as shipped (only its DNS servers point at a test responder). It measures:
+ * <ol>
+ *   <li>James's CPU per SMTP transaction, plain and with the plugin, every transaction from a new
+ *       client IP and a new sender (each evaluates both identities);</li>
+ *   <li>James's CPU for a message of 100,000 header fields of distinct names, plain and with the plugin;</li>
+ *   <li>legitimate traffic (8 clients back to back, each session from a new 10.x address and a new
+ *       sender, whose DNS answers in 2 ms) while hostile senders, each from its own address on its own
+ *       connection, each second a new local part (MAIL, RCPT, RSET), attack in one of these shapes: DNS that never
+ *       answers (one domain, names under one zone, distinct registered domains), DNS that answers
+ *       slowly (1.5 s per answer, an include chain to the 10-term limit: names under one zone, 40
+ *       registered domains), records built to burn CPU (2,400 macros under a 225-octet domain),
+ *       explanations built to fill memory; and a VERP client (one address, 1,000 messages a minute,
+ *       each a new local part). Each attacked row is compared with a no-attack row measured just
+ *       before it (the JIT keeps warming James through the run).</li>
+ * </ol>
+ * It prints the tables and fails when a legitimate message is refused (4xx counted apart) or not
+ * delivered, or the VERP client is deferred. Properties: {@code bench.seconds} (per row, default 8),
+ * {@code bench.legit} (legitimate clients, 8), {@code bench.hostile} (hostile senders per row, 128),
+ * {@code bench.scales} (multiples of it for the never-answering and slow 40-domain shapes, "2,10"),
+ * {@code bench.costOnly} (only the CPU tables).
  */
 public final class StallBenchmark {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 8);
     private static final int LEGIT_CLIENTS = Integer.getInteger("bench.legit", 8);
     private static final int LEGIT_DELAY_MS = Integer.getInteger("bench.legitDelayMs", 2);
+    private static final int HOSTILE = Integer.getInteger("bench.hostile", 128);
+    private static final String SCALES = System.getProperty("bench.scales", "2,10");
     private static final int WARMUP_MS = 3000;
-    private static final int[] STALLED = {0, 4, 16, 64};
-    private static final String[] SHAPES = {"shared", "zone", "registered"};
     private static final int COST_TRANSACTIONS = Integer.getInteger("bench.costTransactions", 3000);
     private static final int COST_ROUNDS = Integer.getInteger("bench.costRounds", 5);
-    private static final int COST_DOMAINS = 1000;
     private static final int COST_WARMUP_ROUNDS = Integer.getInteger("bench.costWarmupRounds", 8);
+    private static final int COST_DOMAINS = 1000;
+    private static final int HEADER_FIELDS = 100_000;
+    private static final int SLOW_CHAIN = 9;
+    private static final Duration SLOW_ANSWER = Duration.ofMillis(1500);
+    private static final String CPU_DOMAIN = "x".repeat(60) + "." + "y".repeat(60) + "." + "z".repeat(60) + "." + "w".repeat(33)
+        + ".cpu.test";
 
     private StallBenchmark() {
+    }
+
+    /** One attack: where hostile sender {@code i} sends from, as whom, and what it should get. */
+    enum Shape {
+        NEVER_ONE_DOMAIN("DNS never answers, one domain"),
+        NEVER_ONE_ZONE("DNS never answers, names under one zone"),
+        NEVER_REGISTERED("DNS never answers, distinct registered domains"),
+        SLOW_ONE_ZONE("DNS answers in 1.5 s, include chain, names under one zone"),
+        SLOW_40_DOMAINS("DNS answers in 1.5 s, include chain, 40 registered domains"),
+        CPU("records built to burn CPU (2,400 macros)"),
+        MEMORY("explanations built to fill memory");
+
+        final String label;
+
+        Shape(String label) {
+            this.label = label;
+        }
+
+        String domain(int i) {
+            switch (this) {
+                case NEVER_ONE_DOMAIN:
+                    return "stalled.test";
+                case NEVER_ONE_ZONE:
+                    return "s" + i + ".stalled-zone.test";
+                case NEVER_REGISTERED:
+                    return "stalled" + i + ".test";
+                case SLOW_ONE_ZONE:
+                    return "s" + i + ".slow-zone.test";
+                case SLOW_40_DOMAINS:
+                    return "slow" + (i % 40) + ".test";
+                case CPU:
+                    return CPU_DOMAIN;
+                case MEMORY:
+                    return "mem.test";
+                default:
+                    throw new AssertionError(this);
+            }
+        }
     }
 
     /** One row's measurements. */
     static final class Row {
         final String label;
+        final int hostile;
         int sessions;
         double seconds;
         long[] sessionMicros;
-        long[] mailMicros;
-        long[] rcptMicros;
-        int stalledReplies;
+        int legit4xx;
+        int hostileSessions;
+        int hostile4xx;
+        int hostile5xx;
+        long heapBefore;
+        long heapAfter;
         final List<String> violations = new ArrayList<>();
-        /** The no-stall row measured just before this one, when there is one. */
+        /** The no-attack row measured just before this one, when there is one. */
         Row neighbour;
 
-        Row(String label) {
+        Row(String label, int hostile) {
             this.label = label;
+            this.hostile = hostile;
         }
 
         double perSecond() {
@@ -65,18 +124,8 @@ public final class StallBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        TestDnsServer.Zone zone = new TestDnsServer.Zone()
-            .add(TestRecords.txt("legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
-            .add(TestRecords.txt("mail.legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
-            .delay("legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
-            .delay("mail.legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
-            .timeout("stalled.test");
-        for (int i = 0; i < COST_DOMAINS; i++) {
-            zone.add(TestRecords.txt("d" + i + ".legit.test", "v=spf1 ip4:10.0.0.0/8 -all"));
-        }
-        for (int i = 0; i < 64; i++) {
-            zone.timeout("s" + i + ".stalled-zone.test").timeout("stalled" + i + ".test");
-        }
+        int maxHostile = HOSTILE * maxScale();
+        TestDnsServer.Zone zone = zone(maxHostile);
         List<Row> rows = new ArrayList<>();
         try (TestDnsServer dns = TestDnsServer.start(zone);
              JamesProcess plain = JamesProcess.start("", dns.address());
@@ -86,27 +135,34 @@ public final class StallBenchmark {
                  + "<dns><servers><server>" + dns.address() + "</server></servers></dns><checks></checks>"
                  + System.getProperty("bench.handlerExtra", "") + "</handler>", dns.address())) {
             cost(plain, james);
+            headerCost(plain, james);
             if (Boolean.getBoolean("bench.costOnly")) {
                 System.exit(0);
             }
             warmUp(plain);
-            rows.add(run(plain, "no plugin", 0, "shared"));
+            rows.add(run(plain, "plain James, no attack", null, 0));
             warmUp(james);
-            rows.add(run(james, "plugin", 0, "shared"));
-            for (String shape : SHAPES) {
-                for (int stalled : STALLED) {
-                    if (stalled > 0) {
-                        // the JIT keeps warming through the run: each stalled row is compared with a
-                        // no-stall row measured just before it
-                        Row before = run(james, "plugin, just before", 0, "shared");
-                        Row row = run(james, "plugin, " + shape, stalled, shape);
-                        row.neighbour = before;
-                        rows.add(row);
+            rows.add(run(james, "plugin, no attack", null, 0));
+            for (Shape shape : Shape.values()) {
+                List<Integer> counts = new ArrayList<>(List.of(HOSTILE));
+                if (shape == Shape.NEVER_REGISTERED || shape == Shape.SLOW_40_DOMAINS) {
+                    for (String scale : SCALES.split(",")) {
+                        if (!scale.isBlank()) {
+                            counts.add(HOSTILE * Integer.parseInt(scale.trim()));
+                        }
                     }
                 }
+                for (int count : counts) {
+                    Row before = run(james, "plugin, no attack (just before)", null, 0);
+                    Row row = run(james, shape.label, shape, count);
+                    row.neighbour = before;
+                    rows.add(row);
+                }
             }
-            // the no-stall row again, now that the JIT has seen everything: the fairer baseline
-            rows.add(run(james, "plugin, again", 0, "shared"));
+            Row before = run(james, "plugin, no attack (just before)", null, 0);
+            Row verp = run(james, "a VERP client, 1,000 messages a minute", null, -1);
+            verp.neighbour = before;
+            rows.add(verp);
         }
         print(rows);
         List<String> violations = new ArrayList<>();
@@ -119,8 +175,53 @@ public final class StallBenchmark {
             System.out.println("FAILED: " + violations.size() + " violations, first: " + violations.subList(0, Math.min(5, violations.size())));
             System.exit(1);
         }
-        System.out.println("every legitimate message delivered; every stalled sender got 4xx");
+        System.out.println("every legitimate message delivered, none deferred; the VERP client never deferred");
         System.exit(0);
+    }
+
+    private static int maxScale() {
+        int max = 1;
+        for (String scale : SCALES.split(",")) {
+            if (!scale.isBlank()) {
+                max = Math.max(max, Integer.parseInt(scale.trim()));
+            }
+        }
+        return max;
+    }
+
+    private static TestDnsServer.Zone zone(int maxHostile) {
+        TestDnsServer.Zone zone = new TestDnsServer.Zone()
+            .add(TestRecords.txt("legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
+            .add(TestRecords.txt("mail.legit.test", "v=spf1 ip4:10.0.0.0/8 -all"))
+            .add(TestRecords.txt("lists.test", "v=spf1 ip4:10.0.0.0/8 -all"))
+            .delay("legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
+            .delay("mail.legit.test", Duration.ofMillis(LEGIT_DELAY_MS))
+            .timeout("stalled.test")
+            .add(TestRecords.txt(CPU_DOMAIN, "v=spf1 exists:%{l}" + "%{d}".repeat(2400) + " -all"))
+            .add(TestRecords.txt("mem.test", "v=spf1 -all exp=why.mem.test"))
+            .add(TestRecords.txt("why.mem.test", "%{l}" + "%{d}".repeat(2000)));
+        for (int i = 0; i < COST_DOMAINS; i++) {
+            zone.add(TestRecords.txt("d" + i + ".legit.test", "v=spf1 ip4:10.0.0.0/8 -all"));
+        }
+        for (int i = 0; i < maxHostile; i++) {
+            zone.timeout("s" + i + ".stalled-zone.test").timeout("stalled" + i + ".test");
+            slowChain(zone, "s" + i + ".slow-zone.test");
+        }
+        for (int j = 0; j < 40; j++) {
+            slowChain(zone, "slow" + j + ".test");
+        }
+        return zone;
+    }
+
+    /** {@code name} and an include chain under it to the 10-term limit, every answer after 1.5 s. */
+    private static void slowChain(TestDnsServer.Zone zone, String name) {
+        String current = name;
+        for (int k = 1; k <= SLOW_CHAIN; k++) {
+            String next = "c" + k + "." + name;
+            zone.add(TestRecords.txt(current, "v=spf1 include:" + next + " -all")).delay(current, SLOW_ANSWER);
+            current = next;
+        }
+        zone.add(TestRecords.txt(current, "v=spf1 ?all")).delay(current, SLOW_ANSWER);
     }
 
     /**
@@ -166,10 +267,49 @@ public final class StallBenchmark {
             + " median %+.0f%%; target: at most +25%%)%n%n", 100 * (pluginMs / plainMs - 1), rounds(ratios), 100 * (median(ratios) - 1));
     }
 
+    /** James's CPU for a message of 100,000 header fields of distinct names, plain and with the plugin. */
+    private static void headerCost(JamesProcess plain, JamesProcess james) throws Exception {
+        StringBuilder message = new StringBuilder(HEADER_FIELDS * 24);
+        for (int i = 0; i < HEADER_FIELDS; i++) {
+            message.append("X-Field-").append(i).append(": value ").append(i).append("\r\n");
+        }
+        message.append("Subject: many fields\r\n\r\nhello");
+        String text = message.toString();
+        int rounds = 5;
+        double[][] millis = new double[2][rounds];
+        for (int round = -2; round < rounds; round++) {
+            for (int which = 0; which < 2; which++) {
+                JamesProcess p = which == 0 ? plain : james;
+                long accepted = p.accepted();
+                Duration before = p.cpu();
+                try (SmtpClient smtp = SmtpClient.connect(p.smtpPort(), "10.77.0." + (1 + which))) {
+                    smtp.command("EHLO mail.legit.test");
+                    smtp.command("MAIL FROM:<fields@legit.test>");
+                    smtp.command("RCPT TO:<bob@receiver.test>");
+                    String reply = smtp.data(text);
+                    if (!reply.startsWith("250")) {
+                        throw new IllegalStateException("100,000 fields refused: " + reply);
+                    }
+                }
+                waitForDelivered(p, accepted + 1);
+                if (round >= 0) {
+                    millis[which][round] = p.cpu().minus(before).toNanos() / 1e6;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "James's CPU for one message of %,d header fields of distinct names (%.1f MB), received and"
+            + " delivered, median of %d:%n", HEADER_FIELDS, text.length() / 1e6, rounds);
+        System.out.println("| James | CPU per message (rounds) | median |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| plain | %s | %.0f ms |%n", rounds(millis[0]), median(millis[0]));
+        System.out.printf(Locale.ROOT, "| with the plugin | %s | %.0f ms |%n", rounds(millis[1]), median(millis[1]));
+        System.out.printf(Locale.ROOT, "plugin / plain: %.2f (target: at most 1.2)%n%n", median(millis[1]) / median(millis[0]));
+    }
+
     private static String rounds(double[] values) {
         List<String> parts = new ArrayList<>();
         for (double v : values) {
-            parts.add(String.format(Locale.ROOT, "%.3f", v));
+            parts.add(String.format(Locale.ROOT, v >= 10 ? "%.0f" : "%.3f", v));
         }
         return String.join(" / ", parts);
     }
@@ -218,7 +358,7 @@ public final class StallBenchmark {
         ExecutorService pool = Executors.newCachedThreadPool();
         List<Future<List<long[]>>> clients = new ArrayList<>();
         AtomicInteger next = new AtomicInteger(1 << 20);
-        List<String> ignored = java.util.Collections.synchronizedList(new ArrayList<>());
+        Row ignored = new Row("warm-up", 0);
         for (int c = 0; c < LEGIT_CLIENTS; c++) {
             clients.add(pool.submit(() -> legitSender(james.smtpPort(), next, running, ignored)));
         }
@@ -231,39 +371,36 @@ public final class StallBenchmark {
         System.out.printf(Locale.ROOT, "warm-up: %d s of legitimate traffic, not measured%n", seconds);
     }
 
-    private static String stalledDomain(String shape, int i) {
-        switch (shape) {
-            case "shared":
-                return "stalled.test";
-            case "zone":
-                return "s" + i + ".stalled-zone.test";
-            case "registered":
-                return "stalled" + i + ".test";
-            default:
-                throw new IllegalArgumentException(shape);
-        }
-    }
+    private static final AtomicInteger LEGIT_NUMBERS = new AtomicInteger();
 
-    private static Row run(JamesProcess james, String label, int stalled, String shape) throws Exception {
-        Row row = new Row(label + " " + stalled);
+    /**
+     * Legitimate traffic for {@link #SECONDS} while {@code hostile} senders of {@code shape} attack
+     * ({@code hostile} -1: the VERP client instead).
+     */
+    private static Row run(JamesProcess james, String label, Shape shape, int hostile) throws Exception {
+        Row row = new Row(label, Math.max(0, hostile));
         int port = james.smtpPort();
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger stalledReplies = new AtomicInteger();
+        AtomicInteger hostileSessions = new AtomicInteger();
+        AtomicInteger hostile4xx = new AtomicInteger();
+        AtomicInteger hostile5xx = new AtomicInteger();
         ExecutorService pool = Executors.newCachedThreadPool();
-        List<String> violations = java.util.Collections.synchronizedList(row.violations);
-        for (int i = 0; i < stalled; i++) {
-            String domain = stalledDomain(shape, i);
+        row.heapBefore = shape == null ? 0 : james.heapAfterGc();
+        for (int i = 0; shape != null && i < hostile; i++) {
+            int sender = i;
             String ip = "172.16." + (i / 200) + "." + (1 + i % 200);
-            pool.execute(() -> stalledSender(port, ip, domain, stop, stalledReplies, violations));
+            pool.execute(() -> hostileSender(port, ip, shape, sender, stop, hostileSessions, hostile4xx, hostile5xx));
         }
-        Thread.sleep(stalled > 0 ? WARMUP_MS : 500);
+        if (hostile < 0) {
+            pool.execute(() -> verpClient(port, stop, row));
+        }
+        Thread.sleep(shape != null || hostile < 0 ? WARMUP_MS : 500);
         long acceptedBefore = james.accepted();
         AtomicBoolean measuring = new AtomicBoolean(true);
         List<Future<List<long[]>>> legit = new ArrayList<>();
-        AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         for (int c = 0; c < LEGIT_CLIENTS; c++) {
-            legit.add(pool.submit(() -> legitSender(port, next, measuring, violations)));
+            legit.add(pool.submit(() -> legitSender(port, LEGIT_NUMBERS, measuring, row)));
         }
         Thread.sleep(SECONDS * 1000L);
         measuring.set(false);
@@ -277,17 +414,21 @@ public final class StallBenchmark {
         pool.awaitTermination(60, TimeUnit.SECONDS);
         row.sessions = samples.size();
         row.sessionMicros = samples.stream().mapToLong(s -> s[0]).sorted().toArray();
-        row.mailMicros = samples.stream().mapToLong(s -> s[1]).sorted().toArray();
-        row.rcptMicros = samples.stream().mapToLong(s -> s[2]).sorted().toArray();
-        row.stalledReplies = stalledReplies.get();
+        row.hostileSessions = hostileSessions.get();
+        row.hostile4xx = hostile4xx.get();
+        row.hostile5xx = hostile5xx.get();
         long delivered = waitForDelivered(james, acceptedBefore + row.sessions) - acceptedBefore;
-        if (delivered != row.sessions) {
-            violations.add(row.sessions + " legitimate messages accepted, " + delivered + " delivered");
+        if (delivered < row.sessions) {
+            row.violations.add(row.sessions + " legitimate messages accepted, " + delivered + " delivered");
         }
-        if (stalled > 0 && row.stalledReplies == 0) {
-            violations.add("no stalled sender got a reply");
+        if (shape != null) {
+            row.heapAfter = james.heapAfterGc();
+            if (row.hostileSessions == 0) {
+                row.violations.add("no hostile session got a reply");
+            }
         }
-        System.out.printf(Locale.ROOT, "%-26s done: %d sessions, %d stalled replies%n", row.label, row.sessions, row.stalledReplies);
+        System.out.printf(Locale.ROOT, "%-64s done: %d legit sessions (%d deferred), %d hostile sessions%n", row.label
+            + (shape == null ? "" : " x" + hostile), row.sessions, row.legit4xx, row.hostileSessions);
         return row;
     }
 
@@ -295,63 +436,108 @@ public final class StallBenchmark {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         long count = james.accepted();
         while (count < expected && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+            Thread.sleep(50);
             count = james.accepted();
         }
         return count;
     }
 
-    /** Legitimate sessions back to back, each from its own 10.x address; {session, MAIL, RCPT} times in microseconds. */
-    private static List<long[]> legitSender(int port, AtomicInteger next, AtomicBoolean measuring, List<String> violations) {
+    /** Legitimate sessions back to back, each from its own 10.x address and a new sender; {session} times in microseconds. */
+    private static List<long[]> legitSender(int port, AtomicInteger next, AtomicBoolean measuring, Row row) {
         List<long[]> samples = new ArrayList<>();
         while (measuring.get()) {
             int n = next.incrementAndGet();
-            String ip = "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+            String ip = "10." + (1 + ((n >> 16) & 0x7F)) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
             long t0 = System.nanoTime();
             try (SmtpClient smtp = SmtpClient.connect(port, ip)) {
                 smtp.command("EHLO mail.legit.test");
-                long t1 = System.nanoTime();
                 String mail = smtp.command("MAIL FROM:<user" + n + "@legit.test>");
-                long t2 = System.nanoTime();
                 String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
-                long t3 = System.nanoTime();
                 String data = rcpt.startsWith("250") ? smtp.data("Subject: legit " + n + "\r\n\r\nhello") : "";
                 smtp.command("QUIT");
-                long t4 = System.nanoTime();
                 if (!mail.startsWith("250") || !rcpt.startsWith("250") || !data.startsWith("250")) {
-                    violations.add("legitimate session " + n + " refused: " + mail + " / " + rcpt + " / " + data);
+                    synchronized (row) {
+                        if (rcpt.startsWith("4") || mail.startsWith("4") || data.startsWith("4")) {
+                            row.legit4xx++;
+                        }
+                        row.violations.add("legitimate session " + n + " refused: " + mail + " / " + rcpt + " / " + data);
+                    }
+                } else {
+                    samples.add(new long[] {(System.nanoTime() - t0) / 1000});
                 }
-                samples.add(new long[] {(t4 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000});
             } catch (Exception e) {
-                violations.add("legitimate session " + n + " failed: " + e);
+                synchronized (row) {
+                    row.violations.add("legitimate session " + n + " failed: " + e);
+                }
             }
         }
         return samples;
     }
 
-    /** A stalled sender: one connection, MAIL and RCPT again and again (RSET between); every RCPT must be 4xx. */
-    private static void stalledSender(int port, String ip, String domain, AtomicBoolean stop, AtomicInteger replies,
-                                      List<String> violations) {
+    /**
+     * A hostile sender: one connection, a new local part each second (MAIL, RCPT, RSET), a new
+     * connection when James closes it (the connection's check budget).
+     */
+    private static void hostileSender(int port, String ip, Shape shape, int i, AtomicBoolean stop, AtomicInteger sessions,
+                                      AtomicInteger deferred, AtomicInteger refused) {
+        int attempt = 0;
         while (!stop.get()) {
             try (SmtpClient smtp = SmtpClient.connect(port, ip)) {
-                smtp.command("EHLO h.nx.test");
+                smtp.command("EHLO h" + i + ".hostile.test");
                 while (!stop.get()) {
-                    smtp.command("MAIL FROM:<x@" + domain + ">");
+                    long t0 = System.nanoTime();
+                    smtp.command("MAIL FROM:<x" + i + "-" + attempt++ + "@" + shape.domain(i) + ">");
                     String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
-                    // without the plugin (never run with stalled senders) this would be 250
-                    if (!rcpt.startsWith("4")) {
-                        violations.add("stalled sender " + ip + " got " + rcpt);
+                    sessions.incrementAndGet();
+                    if (rcpt.startsWith("4")) {
+                        deferred.incrementAndGet();
+                    } else if (rcpt.startsWith("5")) {
+                        refused.incrementAndGet();
                     }
-                    replies.incrementAndGet();
+                    if (rcpt.startsWith("421")) {
+                        break; // James closes the connection
+                    }
                     smtp.command("RSET");
-                    // a client that retries at once, again and again (real MTAs wait minutes)
-                    Thread.sleep(1000);
+                    long left = TimeUnit.SECONDS.toMillis(1) - (System.nanoTime() - t0) / 1_000_000;
+                    if (left > 0 && !stop.get()) {
+                        Thread.sleep(left);
+                    }
                 }
-            } catch (Exception e) {
-                if (!stop.get()) {
-                    violations.add("stalled sender " + ip + " failed: " + e);
+            } catch (IOException e) {
+                // James may close on us: a new connection goes on
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** One client address sending 1,000 messages a minute, each from a new VERP local part; any 4xx or 5xx is a violation. */
+    private static void verpClient(int port, AtomicBoolean stop, Row row) {
+        int n = 0;
+        try (SmtpClient smtp = SmtpClient.connect(port, "10.200.0.1")) {
+            smtp.command("EHLO lists.test");
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                smtp.command("MAIL FROM:<bounce-" + n++ + "-bob=example.org@lists.test>");
+                String rcpt = smtp.command("RCPT TO:<bob@receiver.test>");
+                if (!rcpt.startsWith("250")) {
+                    synchronized (row) {
+                        row.violations.add("VERP message " + n + " not accepted: " + rcpt);
+                    }
+                }
+                smtp.command("RSET");
+                long left = 60 - (System.nanoTime() - t0) / 1_000_000;
+                if (left > 0) {
+                    Thread.sleep(left);
                 }
             }
+        } catch (Exception e) {
+            synchronized (row) {
+                row.violations.add("VERP client failed: " + e);
+            }
+        }
+        synchronized (row) {
+            row.hostileSessions = n;
         }
     }
 
@@ -363,26 +549,20 @@ public final class StallBenchmark {
     }
 
     private static void print(List<Row> rows) {
-        // the better of the two no-stall rows is the baseline: the earlier one may still be warming up
-        double base = Math.max(rows.get(1).perSecond(), rows.get(rows.size() - 1).perSecond());
         System.out.println();
-        System.out.println("| James | stalled | legit sessions/s | vs no stall just before | session p50 | session p99 | MAIL p50 | MAIL p99 | RCPT p50 | RCPT p99 | stalled 4xx |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| attack | hostile senders | legit sessions/s | vs no attack just before | legit deferred (4xx) | legit session p99"
+            + " | hostile transactions (4xx / 5xx) | heap retained per hostile transaction |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Row r : rows) {
-            String[] parts = r.label.split(" (?=\\d+$)");
-            double reference = r.neighbour != null ? r.neighbour.perSecond() : base;
-            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %.1f ms | %.1f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d |%n",
-                parts[0], parts[1], r.perSecond(), r.label.startsWith("no plugin") ? "-"
-                    : String.format(Locale.ROOT, "%.0f%%", 100 * r.perSecond() / reference),
-                percentile(r.sessionMicros, 0.5) / 1000.0, percentile(r.sessionMicros, 0.99) / 1000.0,
-                percentile(r.mailMicros, 0.5) / 1000.0, percentile(r.mailMicros, 0.99) / 1000.0,
-                percentile(r.rcptMicros, 0.5) / 1000.0, percentile(r.rcptMicros, 0.99) / 1000.0, r.stalledReplies);
+            String heap = r.heapAfter == 0 || r.hostileSessions == 0 ? "-"
+                : String.format(Locale.ROOT, "%.0f bytes", (double) (r.heapAfter - r.heapBefore) / r.hostileSessions);
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f | %s | %d | %.1f ms | %s | %s |%n", r.label, r.hostile == 0 ? "-" : r.hostile,
+                r.perSecond(), r.neighbour == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * r.perSecond() / r.neighbour.perSecond()),
+                r.legit4xx, percentile(r.sessionMicros, 0.99) / 1000.0,
+                r.hostileSessions == 0 ? "-" : r.hostileSessions + " (" + r.hostile4xx + " / " + r.hostile5xx + ")", heap);
         }
         Row plain = rows.get(0);
         Row plugin = rows.get(1);
-        System.out.printf(Locale.ROOT, "%nplugin without stall: %.1f%% of plain James's sessions/s; MAIL p50 +%.2f ms, RCPT p50 +%.2f ms%n",
-            100 * plugin.perSecond() / plain.perSecond(),
-            (percentile(plugin.mailMicros, 0.5) - percentile(plain.mailMicros, 0.5)) / 1000.0,
-            (percentile(plugin.rcptMicros, 0.5) - percentile(plain.rcptMicros, 0.5)) / 1000.0);
+        System.out.printf(Locale.ROOT, "%nplugin without attack: %.1f%% of plain James's sessions/s%n", 100 * plugin.perSecond() / plain.perSecond());
     }
 }
