@@ -101,40 +101,50 @@ final class Explainer {
         json.put("policy", policyJson);
 
         // SMTP AUTH and James's <authorizedAddresses> belong to a session: not judged here.
-        Optional<String> skip = TransactionChecker.skipReason(config, false, false, ip, helo, maybeSender);
+        Optional<Exemptions.Exemption> immediate = new Exemptions(config).immediate(false, false, ip, maybeSender);
         boolean exemptRecipient = recipient != null && policy.enforceAt() == SpfHookConfig.EnforceAt.RCPT
             && config.exemptRecipients().contains(Ascii.toLowerCase(recipient.getLocalPart()));
-        json.put("exemption", skip.map(s -> "skipped: " + s)
-            .orElse(exemptRecipient ? "recipient " + recipient.getLocalPart() + " is in <exemptRecipients>: never refused" : null));
+        // keys in the order shown (values set below)
+        json.put("exemption", null);
         json.put("notJudged", "SMTP AUTH (<skip><authenticated>) and James's <authorizedAddresses> (<skip><relayingAllowed>)"
             + " are properties of a session");
-        if (skip.isPresent()) {
+        json.put("exemptionChecks", List.of());
+        json.put("gateway", config.gateways().contains(ip) ? ip + " is in <gateways><networks>: its messages are checked at the end"
+            + " of DATA, of the client its Received field names (give that client's address and HELO here)" : null);
+        CheckRequest subject = CheckRequest.mailFrom(ip, checkedSender, helo, receiverName);
+        if (immediate.isPresent()) {
+            json.put("exemption", exemptionJson(immediate.get()));
             json.put("checks", List.of());
-            json.put("decision", Map.of("action", "accept", "why", "skipped: " + skip.get()));
+            json.put("decision", Map.of("action", "accept", "why", "exempt: " + immediate.get()));
             json.put("reply", null);
-            json.put("headers", List.of());
+            json.put("headers", MessageDecorator.headerLines(Verdict.exempt(immediate.get(), subject), config, receiverName,
+                Optional.empty()));
             return json;
         }
 
-        // both checks at once, holding no thread while they wait for DNS; the caller's thread waits at
-        // most the time budget and a second (a check ends at its budget anyway)
+        // the checks and the verifications of claimed exemptions, all at once, holding no thread while
+        // they wait for DNS; the caller's thread waits at most the time budget and a second (a check
+        // ends at its budget anyway)
         List<CheckRequest> requests = TransactionChecker.requests(config, ip, helo, checkedSender, receiverName);
+        List<Exemptions.Candidate> candidates = new Exemptions(config).candidates(ip, helo, receiverName);
+        List<CheckRequest> all = new ArrayList<>(requests);
+        for (Exemptions.Candidate c : candidates) {
+            all.add(c.request);
+        }
         List<RecordingDns> recordings = new ArrayList<>();
         List<CompletableFuture<CheckOutcome>> running = new ArrayList<>();
-        for (CheckRequest request : requests) {
+        for (CheckRequest request : all) {
             RecordingDns recording = new RecordingDns(dns);
             SpfChecker checker = SpfChecker.builder(recording).limits(config.limits()).defaultExplanation(config.defaultExplanation())
                 .threads(threads).tracing(true).build();
             recordings.add(recording);
             running.add(checker.checkHostAsync(request).toCompletableFuture());
         }
-        List<Map<String, Object>> checks = new ArrayList<>();
-        List<CheckOutcome> outcomes = new ArrayList<>();
+        List<CheckOutcome> done = new ArrayList<>();
         long deadline = System.nanoTime() + hardTimeout().toNanos();
-        for (int i = 0; i < running.size(); i++) {
-            CheckOutcome outcome;
+        for (CompletableFuture<CheckOutcome> future : running) {
             try {
-                outcome = running.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                done.add(future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             } catch (TimeoutException e) {
                 throw new TimedOut("the checks did not end within " + hardTimeout().toMillis() + " ms");
             } catch (InterruptedException e) {
@@ -144,10 +154,40 @@ final class Explainer {
                 Throwable cause = e.getCause();
                 throw cause instanceof RuntimeException ? (RuntimeException) cause : new IllegalStateException(cause);
             }
-            outcomes.add(outcome);
-            checks.add(check(outcome, recordings.get(i)));
+        }
+        List<Map<String, Object>> checks = new ArrayList<>();
+        List<CheckOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            outcomes.add(done.get(i));
+            checks.add(check(done.get(i), recordings.get(i)));
         }
         json.put("checks", checks);
+        // a claimed exemption holds when one of its checks passes (the first in order, as the hook takes them)
+        List<Map<String, Object>> exemptionChecks = new ArrayList<>();
+        Exemptions.Exemption verified = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            CheckOutcome o = done.get(requests.size() + i);
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("exemption", candidates.get(i).kind.token());
+            c.put("claim", candidates.get(i).detail);
+            c.put("localPolicy", o.request().localPolicy().orElse(null));
+            c.put("verified", o.result() == org.jamesspf.spf.SpfResult.PASS);
+            c.put("check", check(o, recordings.get(requests.size() + i)));
+            exemptionChecks.add(c);
+            if (verified == null && o.result() == org.jamesspf.spf.SpfResult.PASS) {
+                verified = candidates.get(i).exemption();
+            }
+        }
+        json.put("exemptionChecks", exemptionChecks);
+        if (verified != null) {
+            json.put("exemption", exemptionJson(verified));
+            json.put("decision", Map.of("action", "accept", "why", "exempt: " + verified));
+            json.put("reply", null);
+            json.put("headers", MessageDecorator.headerLines(Verdict.exempt(verified, subject), config, receiverName, Optional.empty()));
+            return json;
+        }
+        json.put("exemption", exemptRecipient ? Map.of("kind", "exempt-recipient", "detail", "recipient " + recipient.getLocalPart()
+            + " is in <exemptRecipients>: never refused") : null);
 
         Verdict verdict = Verdict.of(outcomes);
         Verdict.Decision decision = verdict.under(policy.actions());
@@ -166,6 +206,13 @@ final class Explainer {
         json.put("wouldHaveReplied", reply != null && policy.dryRun() && !exemptRecipient ? reply : null);
         Optional<String> wouldHave = policy.dryRun() && reply != null && !exemptRecipient ? Optional.of(reply) : Optional.empty();
         json.put("headers", refused ? List.of() : MessageDecorator.headerLines(verdict, config, receiverName, wouldHave));
+        return json;
+    }
+
+    private static Map<String, Object> exemptionJson(Exemptions.Exemption e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", e.kind.token());
+        json.put("detail", e.detail);
         return json;
     }
 

@@ -2,7 +2,10 @@ package org.jamesspf.james;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
+import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.Identity;
 import org.jamesspf.spf.SpfResult;
 
@@ -22,6 +25,14 @@ public final class HeaderRenderer {
 
     /** RFC 7208 9.1: {@code Received-SPF: result (comment) key=value; ...}, folded, without the final CRLF. */
     public static String receivedSpf(CheckOutcome outcome, String receiver) {
+        return receivedSpf(outcome, receiver, Optional.empty());
+    }
+
+    /**
+     * As above; for a message a trusted gateway relayed ({@code gateway}), client-ip is the client the
+     * gateway recorded and the extension key {@code x-gateway} (RFC 7208 9.1 {@code name}) names the gateway.
+     */
+    public static String receivedSpf(CheckOutcome outcome, String receiver, Optional<IpAddress> gateway) {
         SpfResult result = outcome.result();
         String ip = outcome.request().ip().toString();
         String identity = outcome.request().identity() == Identity.HELO ? "HELO " + outcome.domain()
@@ -60,6 +71,7 @@ public final class HeaderRenderer {
         pairs.add("helo=" + value(outcome.request().helo()));
         pairs.add("receiver=" + value(receiver));
         pairs.add("identity=" + outcome.request().identity().token());
+        gateway.ifPresent(g -> pairs.add("x-gateway=" + value(g.toString())));
         if (!outcome.term().isEmpty() && (result == SpfResult.PASS || result == SpfResult.FAIL || result == SpfResult.SOFTFAIL
             || result == SpfResult.NEUTRAL)) {
             pairs.add("mechanism=" + value(outcome.term()));
@@ -82,10 +94,17 @@ public final class HeaderRenderer {
 
     /** As above, with {@code trailingComment} (when not empty) as a comment after the last resinfo (RFC 8601 2.2 CFWS). */
     public static String authenticationResults(String authservId, List<CheckOutcome> outcomes, String trailingComment) {
+        return authenticationResults(authservId, outcomes, trailingComment, Optional.empty());
+    }
+
+    /** As above; for a message a trusted gateway relayed, each resinfo's comment names the gateway. */
+    public static String authenticationResults(String authservId, List<CheckOutcome> outcomes, String trailingComment,
+                                               Optional<IpAddress> gateway) {
         List<String> resinfos = new ArrayList<>();
+        String via = gateway.map(g -> ", via gateway " + g).orElse("");
         for (CheckOutcome outcome : outcomes) {
             StringBuilder r = new StringBuilder("spf=").append(outcome.result().token())
-                .append(" (").append(commentText("sender IP is " + outcome.request().ip())).append(')');
+                .append(" (").append(commentText("sender IP is " + outcome.request().ip() + via)).append(')');
             if (outcome.request().identity() == Identity.MAILFROM) {
                 r.append(" smtp.mailfrom=").append(mailFromProperty(outcome.request().localPart(), outcome.domain()));
             } else {
@@ -104,6 +123,27 @@ public final class HeaderRenderer {
         }
         line.append(';');
         return fold(line, resinfos, ";");
+    }
+
+    /**
+     * A transaction not held to its SPF result: RFC 8601 2.4 {@code policy}, a local policy that
+     * replaces the method's result, the exemption named by the ptype {@code policy} property
+     * ({@code spf=policy (exempt: ...) policy.exemption=forwarder smtp.mailfrom=...}).
+     *
+     * @param kind    the exemption's token ({@code forwarder}, {@code verified-helo}, ...)
+     * @param detail  what showed it, as a comment
+     * @param subject the transaction's MAIL FROM request
+     */
+    public static String authenticationResultsExempt(String authservId, String kind, String detail, CheckRequest subject,
+                                                     String trailingComment) {
+        StringBuilder r = new StringBuilder("spf=policy (").append(commentText("exempt: " + detail)).append(')')
+            .append(" policy.exemption=").append(tokenValue(kind))
+            .append(" smtp.mailfrom=").append(mailFromProperty(subject.localPart(), subject.domain()));
+        if (!trailingComment.isEmpty()) {
+            r.append(" (").append(commentText(trailingComment)).append(')');
+        }
+        StringBuilder line = new StringBuilder(AUTHENTICATION_RESULTS).append(": ").append(tokenValue(authservId)).append(';');
+        return fold(line, List.of(r.toString()), ";");
     }
 
     /**

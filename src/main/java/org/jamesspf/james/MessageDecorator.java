@@ -19,6 +19,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.IpAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,24 +48,47 @@ final class MessageDecorator {
     /** The header fields a verdict adds, in order, each one unfolded line (also what the explain route shows). */
     static List<String> headerLines(Verdict verdict, SpfHookConfig config, String receiver, java.util.Optional<String> wouldHave) {
         List<String> lines = new ArrayList<>();
-        // No outcome (skipped, or a fault before any request could be read): nothing to report.
+        String comment = config.dryRunComment() ? wouldHave.map(r -> "dry-run: would have refused: " + r).orElse("") : "";
+        java.util.Optional<IpAddress> gateway = verdict.gateway().flatMap(g -> g.client().map(c -> c.gateway));
+        if (verdict.exemption().isPresent()) {
+            // RFC 8601 2.4: a local policy replaced the result; Received-SPF (RFC 7208 9.1) records SPF results only
+            Exemptions.Exemption e = verdict.exemption().get();
+            if (config.authenticationResultsHeader() && verdict.subject().isPresent()) {
+                lines.add(HeaderRenderer.authenticationResultsExempt(receiver, e.kind.token(), e.detail, verdict.subject().get(), comment));
+            }
+            return lines;
+        }
+        // No outcome (a fault before any request could be read): nothing to report.
         if (config.authenticationResultsHeader() && !verdict.outcomes().isEmpty()) {
-            String comment = config.dryRunComment() ? wouldHave.map(r -> "dry-run: would have refused: " + r).orElse("") : "";
-            lines.add(HeaderRenderer.authenticationResults(receiver, verdict.outcomes(), comment));
+            lines.add(HeaderRenderer.authenticationResults(receiver, verdict.outcomes(), comment, gateway));
         }
         if (config.receivedSpfHeader()) {
             List<CheckOutcome> outcomes = new ArrayList<>(verdict.outcomes());
             Collections.reverse(outcomes); // MAIL FROM's header on top
             for (CheckOutcome outcome : outcomes) {
-                lines.add(HeaderRenderer.receivedSpf(outcome, receiver));
+                lines.add(HeaderRenderer.receivedSpf(outcome, receiver, gateway));
             }
         }
         return lines;
     }
 
-    /** Attribute values come from DNS and the client: the same sanitiser and bound as header values (no CR/LF, 256 characters). */
+    /**
+     * Attribute values come from DNS and the client: the same sanitiser and bound as header values
+     * (no CR/LF, 256 characters). Per identity its result, domain, term and explanation; the exemption
+     * and what showed it; for a trusted gateway's message the gateway, and the client read or why none.
+     */
     private static void setAttributes(Mail mail, Verdict verdict) {
-        verdict.skipReason().ifPresent(reason -> set(mail, SpfAttachments.SKIPPED_ATTRIBUTE, reason));
+        verdict.exemption().ifPresent(e -> {
+            set(mail, SpfAttachments.EXEMPTION_ATTRIBUTE, e.kind.token());
+            set(mail, SpfAttachments.EXEMPTION_DETAIL_ATTRIBUTE, e.detail);
+        });
+        verdict.gateway().ifPresent(g -> {
+            set(mail, SpfAttachments.GATEWAY_ATTRIBUTE, g.gateway().toString());
+            g.client().ifPresent(c -> set(mail, SpfAttachments.GATEWAY_CLIENT_ATTRIBUTE, c.ip.toString()));
+            if (g.client().isEmpty()) {
+                set(mail, SpfAttachments.GATEWAY_UNREADABLE_ATTRIBUTE, g.why());
+            }
+        });
         for (CheckOutcome o : verdict.outcomes()) {
             set(mail, SpfAttachments.attribute(o.request().identity(), "result"), o.result().token());
             set(mail, SpfAttachments.attribute(o.request().identity(), "domain"), o.domain());

@@ -18,8 +18,16 @@ public final class SpfAttachments {
 
     /** Mail attribute prefix; per identity: {@code org.jamesspf.spf.mailfrom.result} etc. */
     public static final String ATTRIBUTE_PREFIX = "org.jamesspf.spf.";
-    /** Set (to the reason) when the checks were skipped for this mail. */
-    public static final String SKIPPED_ATTRIBUTE = ATTRIBUTE_PREFIX + "skipped";
+    /** Set when the transaction was not held to its SPF result: the exemption ({@code forwarder}, {@code verified-helo}, ...). */
+    public static final String EXEMPTION_ATTRIBUTE = ATTRIBUTE_PREFIX + "exemption";
+    /** With {@link #EXEMPTION_ATTRIBUTE}: what showed it ("203.0.113.5 passes the SPF of forwarder lists.example.org"). */
+    public static final String EXEMPTION_DETAIL_ATTRIBUTE = ATTRIBUTE_PREFIX + "exemption.detail";
+    /** For a trusted gateway's message: the gateway that recorded the client (the last listed hop). */
+    public static final String GATEWAY_ATTRIBUTE = ATTRIBUTE_PREFIX + "gateway";
+    /** For a trusted gateway's message: the original client read from its Received field, whose checks these are. */
+    public static final String GATEWAY_CLIENT_ATTRIBUTE = ATTRIBUTE_PREFIX + "gateway.client";
+    /** For a trusted gateway's message whose client could not be read: why. */
+    public static final String GATEWAY_UNREADABLE_ATTRIBUTE = ATTRIBUTE_PREFIX + "gateway.unreadable";
     /** In dry-run, set (to the reply, e.g. "550 5.7.23 SPF fail: ...") when the mail would have been refused. */
     public static final String WOULD_HAVE_ATTRIBUTE = ATTRIBUTE_PREFIX + "dryrun.wouldHaveRefused";
 

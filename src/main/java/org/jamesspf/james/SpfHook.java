@@ -165,9 +165,11 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         return guarded(session, sender, () -> {
             // A MAIL FROM refused earlier leaves the transaction state in place: start afresh.
             session.removeAttachment(SpfAttachments.VERDICT, State.Transaction);
-            session.setAttachment(SpfAttachments.PENDING, r.transactions.begin(session, sender), State.Transaction);
+            TransactionChecker.Pending pending = r.transactions.begin(session, sender);
+            session.setAttachment(SpfAttachments.PENDING, pending, State.Transaction);
             // Only without <domains> (checked at start-up): before any recipient, the default policy is the only one.
-            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL) {
+            // A trusted gateway's transaction is checked at the end of DATA, of the client its message names.
+            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL && !pending.awaitsMessage()) {
                 return enforce(r, session, verdict(r, session), r.config.defaultPolicy(), null);
             }
             return HookResult.DECLINED;
@@ -187,8 +189,15 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
         if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
             return HookResult.DECLINED;
         }
-        return guarded(session, sender, () -> enforce(r, session, verdict(r, session), policy, rcpt),
+        return guarded(session, sender, () -> awaitsMessage(session) ? HookResult.DECLINED
+                : enforce(r, session, verdict(r, session), policy, rcpt),
             fault -> enforce(r, session, fault, policy, rcpt));
+    }
+
+    /** A trusted gateway's transaction, whose checks wait for its message's Received fields. */
+    private static boolean awaitsMessage(SMTPSession session) {
+        return session.getAttachment(SpfAttachments.VERDICT, State.Transaction).isEmpty()
+            && session.getAttachment(SpfAttachments.PENDING, State.Transaction).map(TransactionChecker.Pending::awaitsMessage).orElse(false);
     }
 
     @Override
@@ -199,20 +208,46 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             return HookResult.DECLINED;
         }
         MaybeSender sender = mail.getMaybeSender();
-        return guarded(session, sender, () -> finishMessage(r, session, mail, verdict(r, session)),
-            fault -> finishMessage(r, session, mail, fault));
+        if (awaitsMessage(session)) {
+            // Behind a trusted gateway: the client its Received field names, checked now; every
+            // recipient's policy applies here, the one point left to refuse at.
+            return guarded(session, sender, () -> {
+                TransactionChecker.Pending gatewayPending = session.getAttachment(SpfAttachments.PENDING, State.Transaction).get();
+                session.setAttachment(SpfAttachments.PENDING, r.transactions.atMessage(session, gatewayPending, receivedFields(mail)),
+                    State.Transaction);
+                return finishMessage(r, session, mail, verdict(r, session), true);
+            }, fault -> finishMessage(r, session, mail, fault, true));
+        }
+        return guarded(session, sender, () -> finishMessage(r, session, mail, verdict(r, session), false),
+            fault -> finishMessage(r, session, mail, fault, false));
+    }
+
+    /** The message's Received field values in header order: James's own first (RFC 5321 4.4, prepended by each hop). */
+    private static java.util.List<String> receivedFields(Mail mail) {
+        try {
+            String[] values = mail.getMessage().getHeader("Received");
+            return values == null ? java.util.List.of() : java.util.Arrays.asList(values);
+        } catch (javax.mail.MessagingException e) {
+            throw new IllegalStateException("cannot read the message's Received fields", e);
+        }
     }
 
     /**
      * At the end of DATA: the refusal when a recipient's policy enforces there, else the headers
      * and attributes. One reply covers every recipient, so of the policies enforcing at DATA the
      * strictest one not in dry-run wins; dry-run policies only record what they would have done.
+     * A trusted gateway's message ({@code everyPolicy}) is checked only now: every recipient's
+     * policy applies here (a recipient in {@code <exemptRecipients>} of a policy enforcing at RCPT
+     * still never refuses).
      */
-    private static HookResult finishMessage(Runtime r, SMTPSession session, Mail mail, Verdict v) {
+    private static HookResult finishMessage(Runtime r, SMTPSession session, Mail mail, Verdict v, boolean everyPolicy) {
         Set<RecipientPolicy> atData = new LinkedHashSet<>();
         for (MailAddress rcpt : mail.getRecipients()) {
             RecipientPolicy p = r.config.policyFor(rcpt.getDomain().asString());
             if (p.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
+                atData.add(p);
+            } else if (everyPolicy && !(p.enforceAt() == SpfHookConfig.EnforceAt.RCPT
+                && r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart())))) {
                 atData.add(p);
             }
         }

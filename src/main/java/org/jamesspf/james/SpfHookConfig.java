@@ -45,6 +45,19 @@ public final class SpfHookConfig {
         DATA
     }
 
+    /** What a message from a gateway gets when the client the gateway recorded cannot be read. */
+    public enum GatewayUnreadable {
+        /** The temperror action (by default 451: the gateway retries, an admin looks). */
+        TEMPERROR,
+        /** Accepted unchecked, recorded as such (a gateway trusted whatever it wrote). */
+        ACCEPT;
+
+        /** As configured and logged: {@code temperror}, {@code accept}. */
+        String token() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** Which DNS path the engine uses. */
     public enum Resolver {
         /** dnsjava when James runs DNSJavaService or servers are configured, else James's DNSService. */
@@ -75,8 +88,11 @@ public final class SpfHookConfig {
     private final boolean skipAuthenticated;
     private final boolean skipRelayingAllowed;
     private final NetworkList trustedNetworks;
-    private final List<String> senderDomainAllowlist;
-    private final List<String> heloAllowlist;
+    private final List<String> unverifiedSenderDomains;
+    private final List<String> heloNames;
+    private final List<String> forwarders;
+    private final NetworkList gateways;
+    private final GatewayUnreadable gatewayUnreadable;
     private final ActionPolicy actions;
     private final boolean receivedSpfHeader;
     private final boolean authenticationResultsHeader;
@@ -101,8 +117,11 @@ public final class SpfHookConfig {
         this.skipAuthenticated = b.skipAuthenticated;
         this.skipRelayingAllowed = b.skipRelayingAllowed;
         this.trustedNetworks = b.trustedNetworks;
-        this.senderDomainAllowlist = List.copyOf(b.senderDomainAllowlist);
-        this.heloAllowlist = List.copyOf(b.heloAllowlist);
+        this.unverifiedSenderDomains = List.copyOf(b.unverifiedSenderDomains);
+        this.heloNames = List.copyOf(b.heloNames);
+        this.forwarders = List.copyOf(b.forwarders);
+        this.gateways = b.gateways;
+        this.gatewayUnreadable = b.gatewayUnreadable;
         this.actions = b.actions;
         this.receivedSpfHeader = b.receivedSpfHeader;
         this.authenticationResultsHeader = b.authenticationResultsHeader;
@@ -143,8 +162,21 @@ public final class SpfHookConfig {
         } catch (IllegalArgumentException e) {
             throw error("skip.trustedNetworks", e.getMessage());
         }
-        b.senderDomainAllowlist = domains(config, "skip.senderDomains");
-        b.heloAllowlist = domains(config, "skip.heloNames");
+        b.unverifiedSenderDomains = domains(config, "skip.unverifiedSenderDomains");
+        b.heloNames = domains(config, "skip.heloNames");
+        b.forwarders = domains(config, "skip.forwarders");
+        for (String forwarder : b.forwarders) {
+            if (forwarder.startsWith(".")) {
+                throw error("skip.forwarders", "'" + forwarder + "': a forwarder is one domain (its SPF is checked, and a verified"
+                    + " reverse name anywhere under it counts); write it without the leading dot");
+            }
+        }
+        try {
+            b.gateways = NetworkList.parse(list(config, "gateways.networks"));
+        } catch (IllegalArgumentException e) {
+            throw error("gateways.networks", e.getMessage());
+        }
+        b.gatewayUnreadable = enumValue(config, "gateways.onUnreadable", GatewayUnreadable.class, b.gatewayUnreadable);
         b.actions = ActionPolicy.from(config);
         b.receivedSpfHeader = bool(config, "headers.receivedSpf", b.receivedSpfHeader);
         b.authenticationResultsHeader = bool(config, "headers.authenticationResults", b.authenticationResultsHeader);
@@ -244,7 +276,7 @@ public final class SpfHookConfig {
     /** The elements each element may hold, by path ("" is the handler). */
     private static final Map<String, Set<String>> ELEMENTS = Map.ofEntries(
         Map.entry("", Set.of("checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions", "headers", "dns",
-            "defaultExplanation", "checks", "dryRun", "domains")),
+            "defaultExplanation", "checks", "dryRun", "domains", "gateways")),
         Map.entry("domains", Set.of("domain")),
         Map.entry("domains.domain", Set.of("dryRun", "enforceAt", "actions")),
         Map.entry("domains.domain.actions", Set.of("helo", "mailfrom", "pending")),
@@ -253,7 +285,9 @@ public final class SpfHookConfig {
         Map.entry("checks", Set.of("maxWaitMs", "threads", "maxInFlight", "maxInFlightPerNetwork", "maxInFlightPerDomain",
             "networkPrefixV4", "networkPrefixV6", "cacheKilobytes", "cacheTtlSeconds", "dnsFailureTtlSeconds", "maxChecksPerSession",
             "maxChecksPerNetworkPerMinute", "maxChecksPerDomainPerMinute")),
-        Map.entry("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "senderDomains", "heloNames")),
+        Map.entry("skip", Set.of("authenticated", "relayingAllowed", "trustedNetworks", "unverifiedSenderDomains", "heloNames",
+            "forwarders")),
+        Map.entry("gateways", Set.of("networks", "onUnreadable")),
         Map.entry("actions", Set.of("helo", "mailfrom", "pending")),
         Map.entry("actions.helo", RESULTS),
         Map.entry("actions.mailfrom", RESULTS),
@@ -265,7 +299,10 @@ public final class SpfHookConfig {
     private static final Map<String, String> RENAMED = Map.of(
         "checks.maxPendingPerClient", "use <maxInFlightPerNetwork> (checks in flight per client network, /24 or /64)",
         "checks.cacheSize", "use <cacheKilobytes> (kept outcomes are weighed in bytes)",
-        "checks.maxChecksPerClientPerMinute", "use <maxChecksPerNetworkPerMinute> and <maxChecksPerDomainPerMinute>");
+        "checks.maxChecksPerClientPerMinute", "use <maxChecksPerNetworkPerMinute> and <maxChecksPerDomainPerMinute>",
+        "skip.senderDomains", "a sender domain is a claim any client can make (MAIL FROM:<ceo@partner.example>); use <forwarders>"
+            + " (exempt only when the client passes the domain's SPF or has a forward-confirmed name under it) or, knowing anyone"
+            + " can forge them, <unverifiedSenderDomains>");
 
     /** Elements that take action attributes: a result under helo or mailfrom, or pending. */
     private static final java.util.regex.Pattern ACTION_ELEMENT =
@@ -323,7 +360,9 @@ public final class SpfHookConfig {
         List<String> result = new ArrayList<>();
         for (String entry : lowerCase(entries)) {
             String name = entry.startsWith(".") ? entry.substring(1) : entry;
-            if (!DomainNames.isValidDomain(name)) {
+            String plain = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+            // RFC 1123 2.1 host names (letters, digits, inner hyphens): what mail domains and HELO names are
+            if (!DomainNames.isValidDomain(name) || !HeaderRenderer.isDomainName(plain)) {
                 throw new ConfigurationException(where + ": '" + entry + "' is not a domain name (use .example.com for subdomains)");
             }
             result.add(entry.endsWith(".") ? entry.substring(0, entry.length() - 1) : entry);
@@ -385,12 +424,29 @@ public final class SpfHookConfig {
         return trustedNetworks;
     }
 
-    public boolean senderDomainAllowed(String domain) {
-        return listed(senderDomainAllowlist, domain);
+    /** {@code <skip><unverifiedSenderDomains>}: MAIL FROM domains not checked, on the client's word (spoofable). */
+    public boolean unverifiedSenderDomain(String domain) {
+        return listed(unverifiedSenderDomains, domain);
     }
 
-    public boolean heloAllowed(String helo) {
-        return listed(heloAllowlist, helo);
+    /** {@code <skip><heloNames>}: HELO names exempt once verified for the client. */
+    public boolean heloNameListed(String helo) {
+        return listed(heloNames, helo);
+    }
+
+    /** {@code <skip><forwarders>}: domains whose verified hosts (SPF pass, or a forward-confirmed name under them) are exempt. */
+    public List<String> forwarders() {
+        return forwarders;
+    }
+
+    /** {@code <gateways><networks>}: filtering gateways and backup MXs in front of James. */
+    public NetworkList gateways() {
+        return gateways;
+    }
+
+    /** {@code <gateways><onUnreadable>}: what a gateway's message whose original client cannot be read gets. */
+    public GatewayUnreadable gatewayUnreadable() {
+        return gatewayUnreadable;
     }
 
     public ActionPolicy actions() {
@@ -491,7 +547,8 @@ public final class SpfHookConfig {
         return checkHelo == c.checkHelo && checkMailFrom == c.checkMailFrom && enforceAt == c.enforceAt
             && exemptRecipients.equals(c.exemptRecipients) && skipAuthenticated == c.skipAuthenticated
             && skipRelayingAllowed == c.skipRelayingAllowed && trustedNetworks.equals(c.trustedNetworks)
-            && senderDomainAllowlist.equals(c.senderDomainAllowlist) && heloAllowlist.equals(c.heloAllowlist)
+            && unverifiedSenderDomains.equals(c.unverifiedSenderDomains) && heloNames.equals(c.heloNames)
+            && forwarders.equals(c.forwarders) && gateways.equals(c.gateways) && gatewayUnreadable == c.gatewayUnreadable
             && actions.equals(c.actions) && receivedSpfHeader == c.receivedSpfHeader
             && authenticationResultsHeader == c.authenticationResultsHeader && authservId.equals(c.authservId)
             && resolver == c.resolver && dnsServers.equals(c.dnsServers) && queryTimeout.equals(c.queryTimeout) && udpSockets == c.udpSockets
@@ -520,8 +577,11 @@ public final class SpfHookConfig {
         boolean skipAuthenticated = true;
         boolean skipRelayingAllowed = true;
         NetworkList trustedNetworks = NetworkList.empty();
-        List<String> senderDomainAllowlist = List.of();
-        List<String> heloAllowlist = List.of();
+        List<String> unverifiedSenderDomains = List.of();
+        List<String> heloNames = List.of();
+        List<String> forwarders = List.of();
+        NetworkList gateways = NetworkList.empty();
+        GatewayUnreadable gatewayUnreadable = GatewayUnreadable.TEMPERROR;
         ActionPolicy actions = ActionPolicy.defaults();
         boolean receivedSpfHeader = true;
         boolean authenticationResultsHeader = true;

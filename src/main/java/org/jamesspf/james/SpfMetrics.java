@@ -20,8 +20,10 @@ import org.jamesspf.spf.SpfResult;
  *       taken (accept in dry-run);</li>
  *   <li>{@code spf.dryrun.wouldHaveRefused.<identity>.<result>.<action>}: dry-run decisions that
  *       would have refused, by the deciding identity, result and action;</li>
- *   <li>{@code spf.skipped.<reason>}; {@code spf.budget.exceeded} (checks not run, RFC 7208 11.1);
- *       {@code spf.faults};</li>
+ *   <li>{@code spf.exempt.<kind>} (transactions not held to their result, by exemption: README
+ *       "Exemptions"); {@code spf.gateway.read} and {@code spf.gateway.unreadable} (a trusted gateway's
+ *       messages whose original client was, or was not, read); {@code spf.budget.exceeded} (checks not
+ *       run, RFC 7208 11.1); {@code spf.faults};</li>
  *   <li>at the enforcement point, per identity: {@code spf.pending.ready} (done before it was
  *       reached), {@code spf.pending.answeredInTime} (waited for and done within the bound),
  *       {@code spf.pending.applied} (not done: the pending action given); timer
@@ -70,7 +72,7 @@ final class SpfMetrics {
 
     /** One decision applied: per identity its result and the action taken; in dry-run, the would-have refusal. */
     void decided(Verdict verdict, Verdict.Decision decision, boolean dryRun) {
-        if (verdict.skipReason().isPresent()) {
+        if (verdict.exemption().isPresent()) {
             return;
         }
         Action action = decision.action();
@@ -93,8 +95,14 @@ final class SpfMetrics {
         return m;
     }
 
-    void skipped(String reason) {
-        counter("spf.skipped." + reason.toLowerCase(Locale.ROOT)).increment();
+    /** A transaction not held to its SPF result, by what exempted it ({@code spf.exempt.forwarder}). */
+    void exempt(Exemptions.Kind kind) {
+        counter("spf.exempt." + kind.token()).increment();
+    }
+
+    /** A trusted gateway's message: its original client read from its Received fields, or not. */
+    void gateway(boolean read) {
+        counter(read ? "spf.gateway.read" : "spf.gateway.unreadable").increment();
     }
 
     void ready() {

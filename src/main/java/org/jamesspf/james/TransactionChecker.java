@@ -33,6 +33,8 @@ final class TransactionChecker {
     private final SpfHookConfig config;
     private final CheckScheduler scheduler;
     private final SpfMetrics metrics;
+    private final Exemptions exemptions;
+    private final ReceivedHops hops;
     /** "pending" and "not run" lines: at most one per client network per minute each. */
     private final LogLimiter pendingLines;
     private final LogLimiter notRunLines;
@@ -46,6 +48,8 @@ final class TransactionChecker {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.exemptions = new Exemptions(config);
+        this.hops = new ReceivedHops(config.gateways());
         this.pendingLines = new LogLimiter(nanoTime);
         this.notRunLines = new LogLimiter(nanoTime);
     }
@@ -70,20 +74,57 @@ final class TransactionChecker {
         };
     }
 
-    /** A transaction's checks after MAIL FROM: skipped, or started. */
+    /** A transaction's checks after MAIL FROM: exempt, waiting for the gateway's message, or started. */
     static final class Pending {
-        final Optional<String> skipReason;
+        final Optional<Exemptions.Exemption> exemption;
+        /** The MAIL FROM request of the transaction (the client as seen, or as a gateway recorded it). */
+        final CheckRequest subject;
         final List<CheckScheduler.Ticket> tickets;
+        /** Checks whose pass would exempt the transaction, in the order of {@link Exemptions#candidates}. */
+        final List<Exemptions.Candidate> candidates;
+        final List<CheckScheduler.Ticket> candidateTickets;
+        /**
+         * For a trusted gateway's session: empty until its message is there (the checks wait for it),
+         * then what its Received fields gave (the original client, or why none).
+         */
+        final Optional<ReceivedHops.Result> gateway;
+        private final boolean awaitsMessage;
+        /** Set once its exemption has been logged and counted: one line per transaction, not per RCPT. */
+        final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Pending(Optional<String> skipReason, List<CheckScheduler.Ticket> tickets) {
-            this.skipReason = skipReason;
+        private Pending(Optional<Exemptions.Exemption> exemption, CheckRequest subject, List<CheckScheduler.Ticket> tickets,
+                        List<Exemptions.Candidate> candidates, List<CheckScheduler.Ticket> candidateTickets,
+                        Optional<ReceivedHops.Result> gateway) {
+            this(exemption, subject, tickets, candidates, candidateTickets, gateway, false);
+        }
+
+        private Pending(Optional<Exemptions.Exemption> exemption, CheckRequest subject, List<CheckScheduler.Ticket> tickets,
+                        List<Exemptions.Candidate> candidates, List<CheckScheduler.Ticket> candidateTickets,
+                        Optional<ReceivedHops.Result> gateway, boolean awaitsMessage) {
+            this.exemption = exemption;
+            this.subject = subject;
             this.tickets = List.copyOf(tickets);
+            this.candidates = List.copyOf(candidates);
+            this.candidateTickets = List.copyOf(candidateTickets);
+            this.gateway = gateway;
+            this.awaitsMessage = awaitsMessage;
+        }
+
+        /** A trusted gateway's transaction before its message: nothing to enforce until the end of DATA. */
+        static Pending awaitingMessage(CheckRequest subject) {
+            return new Pending(Optional.empty(), subject, List.of(), List.of(), List.of(), Optional.empty(), true);
+        }
+
+        /** Whether its checks wait for the end of DATA (a trusted gateway's session). */
+        boolean awaitsMessage() {
+            return awaitsMessage;
         }
     }
 
     /**
      * At HELO/EHLO: start the HELO identity's check (RFC 7208 2.3) so that DNS runs while the
-     * client sends MAIL FROM. Unless the client is exempt by address or by HELO name.
+     * client sends MAIL FROM. Unless the client is exempt by address, or a gateway (whose client is
+     * read from the message).
      */
     void prefetchHelo(SMTPSession session, String helo) {
         if (!config.checkHelo() || !DomainNames.isValidDomain(helo)) {
@@ -91,29 +132,89 @@ final class TransactionChecker {
         }
         IpAddress ip = clientAddress(session);
         if ((config.skipRelayingAllowed() && session.isRelayingAllowed()) || config.trustedNetworks().contains(ip)
-            || config.heloAllowed(helo)) {
+            || hops.isGateway(ip)) {
             return;
         }
         scheduler.start(CheckRequest.helo(ip, helo, receiver(session)), budget(session));
     }
 
-    /** At MAIL FROM: the skip reason, or the started checks. Never waits. */
+    /** At MAIL FROM: an exemption the session shows, a gateway's transaction (checked at DATA), or the started checks. Never waits. */
     Pending begin(SMTPSession session, MaybeSender sender) {
         IpAddress ip = clientAddress(session);
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
         String senderText = sender.isNullSender() ? "" : sender.asString();
-        Optional<String> skip = skipReason(config, session.getUsername() != null, session.isRelayingAllowed(), ip, helo, sender);
-        if (skip.isPresent()) {
-            LOGGER.info("SPF skipped ip={} helo={} sender={} reason={}", ip, Sanitizer.log(helo), Sanitizer.log(senderText), skip.get());
-            metrics.skipped(skip.get());
-            return new Pending(skip, List.of());
+        String receiver = receiver(session);
+        CheckRequest subject = CheckRequest.mailFrom(ip, senderText, helo, receiver);
+        Optional<Exemptions.Exemption> exemption = exemptions.immediate(session.getUsername() != null, session.isRelayingAllowed(), ip,
+            sender);
+        if (exemption.isPresent()) {
+            Pending pending = new Pending(exemption, subject, List.of(), List.of(), List.of(), Optional.empty());
+            reportExemption(pending, exemption.get());
+            return pending;
         }
-        List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
+        if (hops.isGateway(ip)) {
+            return Pending.awaitingMessage(subject);
+        }
+        return start(session, subject, Optional.empty());
+    }
+
+    /**
+     * At the end of DATA, for a trusted gateway's transaction: the checks of the client the gateway
+     * recorded in its Received field, started; or, when none can be read, the configured action
+     * for that (accept, as a recorded exemption; or temperror, with why).
+     *
+     * @param received the message's Received field values in header order (James's own first)
+     */
+    Pending atMessage(SMTPSession session, Pending gatewayPending, List<String> received) {
+        CheckRequest seen = gatewayPending.subject;
+        ReceivedHops.Result read = hops.client(received, seen.ip());
+        if (read.client().isEmpty()) {
+            metrics.gateway(false);
+            LOGGER.info("SPF gateway message unreadable ip={} helo={} sender={} why={} action={}", seen.ip(), Sanitizer.log(seen.helo()),
+                Sanitizer.log(seen.sender()), Sanitizer.log(read.why()), config.gatewayUnreadable().token());
+            if (config.gatewayUnreadable() == SpfHookConfig.GatewayUnreadable.ACCEPT) {
+                Exemptions.Exemption accepted = new Exemptions.Exemption(Exemptions.Kind.GATEWAY_UNREADABLE,
+                    "gateway " + seen.ip() + ": " + read.why());
+                Pending pending = new Pending(Optional.of(accepted), seen, List.of(), List.of(), List.of(), Optional.of(read));
+                reportExemption(pending, accepted);
+                return pending;
+            }
+            return new Pending(Optional.empty(), seen, List.of(), List.of(), List.of(), Optional.of(read));
+        }
+        metrics.gateway(true);
+        ReceivedHops.Client client = read.client().get();
+        // RFC 7208 2.4: the null sender stands for postmaster@HELO: the HELO the original client gave
+        CheckRequest original = CheckRequest.mailFrom(client.ip, seen.sender(), client.helo, seen.receiver());
+        LOGGER.info("SPF gateway message ip={} client={} helo={} sender={}", seen.ip(), client.ip, Sanitizer.log(client.helo),
+            Sanitizer.log(original.sender()));
+        return start(session, original, Optional.of(read));
+    }
+
+    /** Starts the identities' checks and the verifications of claimed exemptions, for {@code subject}'s client. */
+    private Pending start(SMTPSession session, CheckRequest subject, Optional<ReceivedHops.Result> gateway) {
         java.util.function.Supplier<String> budget = budget(session);
-        for (CheckRequest request : requests(config, ip, helo, senderText, receiver(session))) {
+        String senderText = subject.sender();
+        List<CheckScheduler.Ticket> tickets = new ArrayList<>(2);
+        for (CheckRequest request : requests(config, subject.ip(), subject.helo(), senderText, subject.receiver())) {
             tickets.add(scheduler.start(request, budget));
         }
-        return new Pending(Optional.empty(), tickets);
+        List<Exemptions.Candidate> candidates = exemptions.candidates(subject.ip(), subject.helo(), subject.receiver());
+        List<CheckScheduler.Ticket> candidateTickets = new ArrayList<>(candidates.size());
+        for (Exemptions.Candidate candidate : candidates) {
+            candidateTickets.add(scheduler.start(candidate.request, budget));
+        }
+        return new Pending(Optional.empty(), subject, tickets, candidates, candidateTickets, gateway);
+    }
+
+    /** The exemption's one log line and metric, once per transaction. */
+    private void reportExemption(Pending pending, Exemptions.Exemption exemption) {
+        if (!pending.reported.compareAndSet(false, true)) {
+            return;
+        }
+        CheckRequest q = pending.subject;
+        LOGGER.info("SPF exempt ip={} helo={} sender={} exemption={} detail={}", q.ip(), Sanitizer.log(q.helo()), Sanitizer.log(q.sender()),
+            exemption.kind.token(), Sanitizer.log(exemption.detail));
+        metrics.exempt(exemption.kind);
     }
 
     /**
@@ -141,11 +242,33 @@ final class TransactionChecker {
      * client network and minute (the next says how many were held back).
      */
     Verdict resolve(Pending pending, long maxWaitNanos) {
-        if (pending.skipReason.isPresent()) {
-            return Verdict.skipped(pending.skipReason.get());
+        if (pending.exemption.isPresent()) {
+            Verdict exempt = Verdict.exempt(pending.exemption.get(), pending.subject);
+            return pending.gateway.map(exempt::viaGateway).orElse(exempt);
+        }
+        if (pending.awaitsMessage()) {
+            throw new IllegalStateException("a gateway's transaction is resolved at the end of DATA");
+        }
+        if (pending.gateway.isPresent() && pending.gateway.get().client().isEmpty()) {
+            // a gateway's message whose client could not be read, and temperror configured for it
+            return Verdict.of(List.of(CheckOutcome.of(pending.subject, SpfResult.TEMPERROR, Reason.GATEWAY_UNREADABLE,
+                "the client the gateway recorded cannot be read: " + pending.gateway.get().why()))).viaGateway(pending.gateway.get());
         }
         org.apache.james.metrics.api.TimeMetric waited = metrics.waitTimer();
         long deadline = System.nanoTime() + maxWaitNanos;
+        // RFC 7208 leaves local policy to the receiver: a verified exemption (a pass of one of its checks) wins
+        boolean verifying = false;
+        for (int i = 0; i < pending.candidateTickets.size(); i++) {
+            Optional<CheckOutcome> verified = scheduler.await(pending.candidateTickets.get(i), deadline - System.nanoTime());
+            if (verified.isPresent() && verified.get().result() == SpfResult.PASS) {
+                waited.stopAndPublish();
+                Exemptions.Exemption exemption = pending.candidates.get(i).exemption();
+                reportExemption(pending, exemption);
+                Verdict exempt = Verdict.exempt(exemption, pending.subject);
+                return pending.gateway.map(exempt::viaGateway).orElse(exempt);
+            }
+            verifying |= verified.isEmpty() && pending.candidateTickets.get(i).notStarted().isEmpty();
+        }
         List<CheckOutcome> outcomes = new ArrayList<>(2);
         List<Verdict.State> states = new ArrayList<>(2);
         for (CheckScheduler.Ticket ticket : pending.tickets) {
@@ -180,7 +303,11 @@ final class TransactionChecker {
             }
         }
         waited.stopAndPublish();
-        return Verdict.of(outcomes, states);
+        Verdict verdict = Verdict.of(outcomes, states);
+        if (pending.gateway.isPresent()) {
+            verdict = verdict.viaGateway(pending.gateway.get());
+        }
+        return verifying ? verdict.withExemptionPending() : verdict;
     }
 
     /** The ticket's one line, when its client network has not had one this minute. */
@@ -239,26 +366,6 @@ final class TransactionChecker {
         return Verdict.of(List.of(CheckOutcome.of(request, SpfResult.TEMPERROR, Reason.INTERNAL_ERROR, "internal error")));
     }
 
-    /** Why a transaction is not checked (the {@code <skip>} settings), if so. */
-    static Optional<String> skipReason(SpfHookConfig config, boolean authenticated, boolean relayingAllowed, IpAddress ip, String helo,
-                                       MaybeSender sender) {
-        if (config.skipAuthenticated() && authenticated) {
-            return Optional.of("authenticated");
-        }
-        if (config.skipRelayingAllowed() && relayingAllowed) {
-            return Optional.of("relaying-allowed");
-        }
-        if (config.trustedNetworks().contains(ip)) {
-            return Optional.of("trusted-network");
-        }
-        if (!sender.isNullSender() && config.senderDomainAllowed(sender.get().getDomain().asString())) {
-            return Optional.of("sender-domain-allowlist");
-        }
-        if (!helo.isEmpty() && config.heloAllowed(helo)) {
-            return Optional.of("helo-allowlist");
-        }
-        return Optional.empty();
-    }
 
     /**
      * The client address James reports: getRemoteAddress() is already the PROXY protocol source

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jamesspf.spf.CheckOutcome;
+import org.jamesspf.spf.CheckRequest;
 import org.jamesspf.spf.Identity;
 import org.jamesspf.spf.SpfResult;
 
 /**
  * The SPF results of one SMTP transaction: the outcomes of the identities checked (each done,
- * still running at the enforcement point, or not run: the check budget), or the reason the
- * checks were skipped. What to do about them depends on the recipient's policy: {@link #under}.
+ * still running at the enforcement point, or not run: the check budget), or the exemption that
+ * applies; for a trusted gateway's message, what its Received fields gave. What to do about them depends on the recipient's policy: {@link #under}.
  */
 public final class Verdict {
     /** How an identity's outcome came to be. */
@@ -54,41 +55,63 @@ public final class Verdict {
 
     private final List<CheckOutcome> outcomes;
     private final List<State> states;
-    private final Optional<String> skipReason;
+    private final Optional<Exemptions.Exemption> exemption;
+    /** The transaction an exemption covers (its MAIL FROM), for the header that records it. */
+    private final Optional<CheckRequest> subject;
+    /** A check that would verify a claimed exemption was still running: a refusal waits for it (the pending action). */
+    private final boolean exemptionPending;
+    /** For a trusted gateway's message: the client its Received field gave (whose checks these are), or why none. */
+    private final Optional<ReceivedHops.Result> gateway;
     /** An internal fault whose transaction could not be read: no outcome, the temperror action. */
     private final boolean unreadableFault;
 
-    private Verdict(List<CheckOutcome> outcomes, List<State> states, Optional<String> skipReason, boolean unreadableFault) {
+    private Verdict(List<CheckOutcome> outcomes, List<State> states, Optional<Exemptions.Exemption> exemption,
+                    Optional<CheckRequest> subject, boolean exemptionPending, Optional<ReceivedHops.Result> gateway,
+                    boolean unreadableFault) {
         if (outcomes.size() != states.size()) {
             throw new IllegalArgumentException("one state per outcome");
         }
         this.outcomes = List.copyOf(outcomes);
         this.states = List.copyOf(states);
-        this.skipReason = Objects.requireNonNull(skipReason, "skipReason");
+        this.exemption = Objects.requireNonNull(exemption, "exemption");
+        this.subject = Objects.requireNonNull(subject, "subject");
+        this.exemptionPending = exemptionPending;
+        this.gateway = Objects.requireNonNull(gateway, "gateway");
         this.unreadableFault = unreadableFault;
     }
 
-    static Verdict skipped(String reason) {
-        return new Verdict(List.of(), List.of(), Optional.of(reason), false);
+    /** Not held to SPF: {@code exemption} applies to the transaction of {@code subject} (its MAIL FROM request). */
+    static Verdict exempt(Exemptions.Exemption exemption, CheckRequest subject) {
+        return new Verdict(List.of(), List.of(), Optional.of(exemption), Optional.of(subject), false, Optional.empty(), false);
     }
 
     /** An internal fault whose transaction could not be read: the temperror action, no outcome, no header. */
     static Verdict unreadableFault() {
-        return new Verdict(List.of(), List.of(), Optional.empty(), true);
+        return new Verdict(List.of(), List.of(), Optional.empty(), Optional.empty(), false, Optional.empty(), true);
     }
 
     /** Finished outcomes only. */
     static Verdict of(List<CheckOutcome> outcomes) {
-        return new Verdict(outcomes, Collections.nCopies(outcomes.size(), State.DONE), Optional.empty(), false);
+        return of(outcomes, Collections.nCopies(outcomes.size(), State.DONE));
     }
 
     static Verdict of(List<CheckOutcome> outcomes, List<State> states) {
-        return new Verdict(outcomes, states, Optional.empty(), false);
+        return new Verdict(outcomes, states, Optional.empty(), Optional.empty(), false, Optional.empty(), false);
+    }
+
+    /** The same verdict, a claimed exemption still being verified (a refusal then waits: the pending action). */
+    Verdict withExemptionPending() {
+        return new Verdict(outcomes, states, exemption, subject, true, gateway, unreadableFault);
+    }
+
+    /** The same verdict, for a trusted gateway's message: what its Received fields gave. */
+    Verdict viaGateway(ReceivedHops.Result read) {
+        return new Verdict(outcomes, states, exemption, subject, exemptionPending, Optional.of(read), unreadableFault);
     }
 
     /** Whether a check was still running when this verdict was made: it is to be resolved again later. */
     public boolean isPending() {
-        return states.contains(State.PENDING);
+        return states.contains(State.PENDING) || exemptionPending;
     }
 
     /** Outcomes in check order: HELO (when checked) then MAIL FROM. */
@@ -96,8 +119,19 @@ public final class Verdict {
         return outcomes;
     }
 
-    public Optional<String> skipReason() {
-        return skipReason;
+    /** The exemption that applies, if one does (then no result counts). */
+    Optional<Exemptions.Exemption> exemption() {
+        return exemption;
+    }
+
+    /** The transaction an exemption covers (its MAIL FROM request). */
+    Optional<CheckRequest> subject() {
+        return subject;
+    }
+
+    /** For a trusted gateway's message: the client its Received fields gave, or why none. */
+    Optional<ReceivedHops.Result> gateway() {
+        return gateway;
     }
 
     /**
@@ -108,6 +142,9 @@ public final class Verdict {
     public Decision under(ActionPolicy policy) {
         if (unreadableFault) {
             return new Decision(policy.actionFor(Identity.MAILFROM, SpfResult.TEMPERROR), Optional.empty());
+        }
+        if (exemption.isPresent()) {
+            return new Decision(Action.accept(), Optional.empty());
         }
         Action action = Action.accept();
         CheckOutcome deciding = null;
@@ -127,6 +164,10 @@ public final class Verdict {
                 deciding = o;
             }
         }
+        if (exemptionPending && action.refuses()) {
+            // a claimed exemption not yet verified: no refusal before it could be (the retry knows)
+            return new Decision(policy.pending(), Optional.ofNullable(deciding));
+        }
         return new Decision(action, Optional.ofNullable(deciding));
     }
 
@@ -136,19 +177,19 @@ public final class Verdict {
             return false;
         }
         Verdict v = (Verdict) o;
-        return outcomes.equals(v.outcomes) && states.equals(v.states) && skipReason.equals(v.skipReason)
-            && unreadableFault == v.unreadableFault;
+        return outcomes.equals(v.outcomes) && states.equals(v.states) && exemption.equals(v.exemption) && subject.equals(v.subject)
+            && exemptionPending == v.exemptionPending && gateway.equals(v.gateway) && unreadableFault == v.unreadableFault;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(outcomes, states, skipReason);
+        return Objects.hash(outcomes, states, exemption);
     }
 
     @Override
     public String toString() {
-        if (skipReason.isPresent()) {
-            return "Verdict{skipped: " + skipReason.get() + "}";
+        if (exemption.isPresent()) {
+            return "Verdict{exempt: " + exemption.get() + "}";
         }
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < outcomes.size(); i++) {

@@ -37,5 +37,10 @@ public enum Reason {
     /** Not checked: a cap on checks in flight was reached (set by the hook; its pending action applies). */
     NOT_STARTED,
     /** Not done within the hook's wait bound at an enforcement point; the evaluation goes on (its pending action applies). */
-    NOT_DONE_IN_TIME
+    NOT_DONE_IN_TIME,
+    /**
+     * Not checked: the client whose address counts could not be read (set by the hook: a trusted
+     * gateway's Received field); its configured action applies.
+     */
+    GATEWAY_UNREADABLE
 }

@@ -19,6 +19,8 @@ class ExplainerTest {
         .txt("pass.test", "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all")
         .txt("loop.test", "v=spf1 include:loop.test -all")
         .timeout("slow.test")
+        .txt("fwd.test", "v=spf1 ip4:203.0.113.0/28 -all")
+        .txt("fail.test", "v=spf1 -all")
         .build();
 
     private static Explainer explainer(String handlerBody) throws Exception {
@@ -151,12 +153,35 @@ class ExplainerTest {
     }
 
     @Test
-    @DisplayName("a skipped transaction says why and checks nothing")
-    void skipped() throws Exception {
+    @DisplayName("an exemption of the session says which, checks nothing, and shows the header it writes")
+    void sessionExemption() throws Exception {
         Map<String, Object> json = explainer("<skip><trustedNetworks>192.0.2.0/24</trustedNetworks></skip>")
             .explain("192.0.2.1", "alice@pass.test", "", Optional.of("bob@receiver.test"));
-        assertThat(json.get("exemption")).isEqualTo("skipped: trusted-network");
+        assertThat(json.get("exemption")).isEqualTo(Map.of("kind", "trusted-network", "detail", "192.0.2.1 is in <trustedNetworks>"));
         assertThat((List<?>) json.get("checks")).isEmpty();
         assertThat(json.get("reply")).isNull();
+        @SuppressWarnings("unchecked")
+        List<String> headers = (List<String>) json.get("headers");
+        HeaderGrammar.Resinfo spf = HeaderGrammar.authenticationResults(headers.get(0)).resinfos.get(0);
+        assertThat(spf.result).isEqualTo("policy");
+        assertThat(spf.properties).containsEntry("policy.exemption", "trusted-network").containsEntry("smtp.mailfrom", "alice@pass.test");
+    }
+
+    @Test
+    @DisplayName("a forwarder is exempt once its address passes the forwarder's SPF; the claim and its check are shown")
+    void verifiedForwarder() throws Exception {
+        Explainer explainer = explainer("<skip><forwarders>fwd.test</forwarders></skip>");
+        Map<String, Object> json = explainer.explain("203.0.113.5", "alice@fail.test", "relay.fwd.test", Optional.empty());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> exemption = (Map<String, Object>) json.get("exemption");
+        assertThat(exemption.get("kind")).isEqualTo("forwarder");
+        assertThat(json.get("reply")).isNull();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> claims = (List<Map<String, Object>>) json.get("exemptionChecks");
+        assertThat(claims).extracting(c -> c.get("verified")).containsExactly(true, false);
+        // the same claim from an address the forwarder does not designate: not exempt, refused
+        Map<String, Object> spoofed = explainer.explain("198.51.100.7", "alice@fail.test", "relay.fwd.test", Optional.empty());
+        assertThat(spoofed.get("exemption")).isNull();
+        assertThat((String) spoofed.get("reply")).startsWith("550 5.7.23");
     }
 }

@@ -103,6 +103,41 @@ class HeaderRoundTripTest {
     }
 
     @Test
+    @DisplayName("RFC 8601 2.4: an exemption is one spf=policy resinfo naming it, whatever the sender, HELO and detail hold")
+    void exemption() {
+        Random random = new Random(20261203L);
+        for (int i = 0; i < 1000; i++) {
+            String sender = i % 3 == 0 ? "" : randomText(random) + "@" + randomText(random);
+            CheckRequest subject = CheckRequest.mailFrom(IpAddress.ofV4(random.nextInt()), sender, randomText(random), RECEIVER);
+            Exemptions.Kind kind = Exemptions.Kind.values()[random.nextInt(Exemptions.Kind.values().length)];
+            String header = HeaderRenderer.authenticationResultsExempt(RECEIVER, kind.token(), "HELO " + randomText(random),
+                subject, i % 2 == 0 ? "" : "dry-run: would have refused: 550 " + randomText(random));
+            HeaderGrammar.AuthResults parsed = HeaderGrammar.authenticationResults(header);
+            CheckOutcome asOutcome = CheckOutcome.of(subject, SpfResult.NONE, Reason.NO_RECORD, "");
+            java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+            properties.put("policy.exemption", kind.token());
+            properties.putAll(intendedResinfo(asOutcome).properties);
+            assertThat(parsed.resinfos).as(header).containsExactly(new HeaderGrammar.Resinfo("spf", "policy", null, properties));
+        }
+    }
+
+    @Test
+    @DisplayName("a gateway's message: the client it recorded is client-ip, the gateway an extension key and a comment")
+    void viaGateway() {
+        Random random = new Random(5L);
+        for (int i = 0; i < 500; i++) {
+            CheckOutcome o = CheckOutcome.of(CheckRequest.mailFrom(IpAddress.parse("203.0.113.5"), randomText(random) + "@example.com",
+                randomText(random)), SpfResult.values()[i % SpfResult.values().length], Reason.MATCHED, randomText(random));
+            java.util.Optional<IpAddress> gateway = java.util.Optional.of(IpAddress.parse(i % 2 == 0 ? "198.51.100.2" : "2001:db8::25"));
+            HeaderGrammar.ReceivedSpf spf = HeaderGrammar.receivedSpf(HeaderRenderer.receivedSpf(o, RECEIVER, gateway));
+            assertThat(spf.pairs).containsEntry("client-ip", "203.0.113.5").containsEntry("x-gateway", gateway.get().toString());
+            String ar = HeaderRenderer.authenticationResults(RECEIVER, List.of(o), "", gateway);
+            assertThat(HeaderGrammar.authenticationResults(ar).resinfos).as(ar).containsExactly(intendedResinfo(o));
+            assertThat(ar).contains("(sender IP is 203.0.113.5, via gateway " + gateway.get() + ")");
+        }
+    }
+
+    @Test
     @DisplayName("the configured authserv-id is a token or a quoted-string")
     void authservIds() {
         CheckOutcome outcome = CheckOutcome.of(CheckRequest.helo(IpAddress.parse("192.0.2.1"), "h.example"),

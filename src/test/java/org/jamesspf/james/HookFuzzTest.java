@@ -83,6 +83,26 @@ class HookFuzzTest {
      * The XML configuration reader on fuzzed documents built from its own element names: either a
      * configuration, or a {@link ConfigurationException} whose message names the element at fault.
      */
+    /**
+     * Received fields behind a trusted gateway: whatever the client writes below the gateway's field
+     * (any text, any number of fields), the client read is the one the gateway recorded; any single
+     * field parses to an address or to nothing, never an exception.
+     */
+    @FuzzTest(maxDuration = FuzzDuration.MAX)
+    void receivedFields(FuzzedDataProvider data) {
+        ReceivedHops hops = new ReceivedHops(NetworkList.parse(List.of("198.51.100.0/28")));
+        List<String> received = new java.util.ArrayList<>(List.of(ReceivedHopsTest.james("198.51.100.2", "gw.example.net"),
+            ReceivedHopsTest.postfix("203.0.113.5", data.consumeString(80).replaceAll("\\s", "x") + "a")));
+        int forged = data.consumeInt(0, 8);
+        for (int i = 0; i < forged; i++) {
+            String field = data.consumeString(300);
+            ReceivedField.parse(field).ifPresent(f -> assertThat(f.ip).isNotNull());
+            received.add(field);
+        }
+        ReceivedHops.Result read = hops.client(received, IpAddress.parse("198.51.100.2"));
+        assertThat(read.client().map(c -> c.ip)).as(received.toString()).contains(IpAddress.parse("203.0.113.5"));
+    }
+
     @FuzzTest(maxDuration = FuzzDuration.MAX)
     void configuration(FuzzedDataProvider data) {
         StringBuilder xml = new StringBuilder("<handler class=\"org.jamesspf.james.SpfHook\">");
@@ -110,7 +130,7 @@ class HookFuzzTest {
 
     private static final String[] ELEMENTS = {"checkHelo", "checkMailFrom", "enforceAt", "exemptRecipients", "skip", "actions",
         "headers", "dns", "defaultExplanation", "authenticated", "relayingAllowed", "trustedNetworks", "senderDomains",
-        "heloNames", "helo", "mailfrom", "fail", "softfail", "temperror", "permerror", "neutral", "none", "pass",
+        "unverifiedSenderDomains", "forwarders", "gateways", "networks", "onUnreadable", "heloNames", "helo", "mailfrom", "fail", "softfail", "temperror", "permerror", "neutral", "none", "pass",
         "receivedSpf", "authenticationResults", "authservId", "resolver", "servers", "server", "queryTimeoutMs",
         "timeBudgetMs", "maxVoidLookups", "checks", "maxWaitMs", "threads", "maxInFlight", "maxInFlightPerNetwork",
         "maxInFlightPerDomain", "networkPrefixV4", "networkPrefixV6", "cacheKilobytes", "cacheTtlSeconds", "udpSockets",
@@ -119,7 +139,7 @@ class HookFuzzTest {
         "domains", "domain", "bogus"};
     private static final String[] VALUES = {"true", "false", "yes", "mail", "rcpt", "data", "10", "-1", "0", "99999999999",
         "192.0.2.0/24", "2001:db8::/129", "example.com", ".example.com", "127.0.0.1:5353", "[::1]:53", "dnsjava", "james",
-        "%{o} says %{x}", "{result} {nope}", ""};
+        "temperror", "accept", "%{o} says %{x}", "{result} {nope}", ""};
     private static final String[] ATTRIBUTES = {"action", "code", "status", "text", "class", "name", "other"};
     private static final String[] ATTRIBUTE_VALUES = {"reject", "defer", "accept", "rejectt", "550", "451", "250", "5.7.23",
         "4.7.24", "9.9.9", "SPF {result}", "{bad}", "a.example", "a.example, .b.example", ".a.example", "a..b", ""};

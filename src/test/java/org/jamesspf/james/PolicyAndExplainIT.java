@@ -191,7 +191,8 @@ class PolicyAndExplainIT {
             assertThat(dry.get("wouldHaveReplied").asText()).isEqualTo(FAIL_REPLY);
             assertThat(dry.get("headers").get(0).asText()).contains("(dry-run: would have refused: " + FAIL_REPLY + ")");
             JsonNode exempt = explain(port, Map.of("ip", CLIENT, "sender", "mallory@fail.test", "rcpt", "postmaster@strict.test"));
-            assertThat(exempt.get("exemption").asText()).contains("postmaster").contains("<exemptRecipients>");
+            assertThat(exempt.get("exemption").get("kind").asText()).isEqualTo("exempt-recipient");
+            assertThat(exempt.get("exemption").get("detail").asText()).contains("postmaster").contains("<exemptRecipients>");
             assertThat(exempt.get("reply").isNull()).isTrue();
             assertThat(exempt.get("checks")).as("no HELO given: MAIL FROM only").hasSize(1);
 

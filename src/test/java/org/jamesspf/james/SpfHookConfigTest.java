@@ -54,8 +54,9 @@ class SpfHookConfigTest {
         SpfHookConfig config = parse("<checkHelo>false</checkHelo><checkMailFrom>true</checkMailFrom><enforceAt>DATA</enforceAt>"
             + "<exemptRecipients>Postmaster, abuse, hostmaster</exemptRecipients>"
             + "<skip><authenticated>false</authenticated><relayingAllowed>no</relayingAllowed>"
-            + "<trustedNetworks>192.0.2.0/24, 2001:db8::/32</trustedNetworks><senderDomains>example.org, .example.net</senderDomains>"
-            + "<heloNames>relay.example.org</heloNames></skip>"
+            + "<trustedNetworks>192.0.2.0/24, 2001:db8::/32</trustedNetworks><unverifiedSenderDomains>example.org, .example.net</unverifiedSenderDomains>"
+            + "<heloNames>relay.example.org</heloNames><forwarders>lists.example.com, Alumni.Example.edu.</forwarders></skip>"
+            + "<gateways><networks>198.51.100.0/28, 2001:db8:ff::/48</networks><onUnreadable>accept</onUnreadable></gateways>"
             + "<actions><mailfrom><softfail action=\"defer\"/><permerror action=\"reject\" code=\"554\" status=\"5.7.24\" text=\"{problem}\"/>"
             + "</mailfrom><helo><fail action=\"accept\"/></helo></actions>"
             + "<headers><receivedSpf>false</receivedSpf><authenticationResults>true</authenticationResults>"
@@ -71,11 +72,17 @@ class SpfHookConfigTest {
         assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("192.0.2.77"))).isTrue();
         assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("::ffff:192.0.2.77"))).isTrue();
         assertThat(config.trustedNetworks().contains(org.jamesspf.spf.IpAddress.parse("198.51.100.1"))).isFalse();
-        assertThat(config.senderDomainAllowed("EXAMPLE.org")).isTrue();
-        assertThat(config.senderDomainAllowed("mail.example.org")).isFalse();
-        assertThat(config.senderDomainAllowed("mail.example.net")).isTrue();
-        assertThat(config.senderDomainAllowed("example.net")).isFalse();
-        assertThat(config.heloAllowed("relay.example.org")).isTrue();
+        assertThat(config.unverifiedSenderDomain("EXAMPLE.org")).isTrue();
+        assertThat(config.unverifiedSenderDomain("mail.example.org")).isFalse();
+        assertThat(config.unverifiedSenderDomain("mail.example.net")).isTrue();
+        assertThat(config.unverifiedSenderDomain("example.net")).isFalse();
+        assertThat(config.heloNameListed("relay.example.org")).isTrue();
+        assertThat(config.heloNameListed("other.example.org")).isFalse();
+        assertThat(config.forwarders()).containsExactly("lists.example.com", "alumni.example.edu");
+        assertThat(config.gateways().contains(org.jamesspf.spf.IpAddress.parse("198.51.100.15"))).isTrue();
+        assertThat(config.gateways().contains(org.jamesspf.spf.IpAddress.parse("198.51.100.16"))).isFalse();
+        assertThat(config.gateways().contains(org.jamesspf.spf.IpAddress.parse("2001:db8:ff::25"))).isTrue();
+        assertThat(config.gatewayUnreadable()).isEqualTo(SpfHookConfig.GatewayUnreadable.ACCEPT);
         assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).code()).isEqualTo("451");
         assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.SOFTFAIL).status()).isEqualTo("4.7.23");
         assertThat(config.actions().actionFor(Identity.MAILFROM, SpfResult.PERMERROR).code()).isEqualTo("554");
@@ -110,7 +117,14 @@ class SpfHookConfigTest {
         "<checkHelo>maybe</checkHelo>|<checkHelo>: 'maybe' is not a boolean",
         "<skip><trustedNetworks>192.0.2.0/33</trustedNetworks></skip>|<skip><trustedNetworks>: prefix length over 32 in '192.0.2.0/33'",
         "<skip><trustedNetworks>10.0.0.0/8, banana</trustedNetworks></skip>|<skip><trustedNetworks>: not an IP network: 'banana'",
-        "<skip><senderDomains>localhost</senderDomains></skip>|<skip><senderDomains>: 'localhost' is not a domain name",
+        "<skip><unverifiedSenderDomains>localhost</unverifiedSenderDomains></skip>|<skip><unverifiedSenderDomains>: 'localhost' is not a domain name",
+        "<skip><senderDomains>example.org</senderDomains></skip>|<skip><senderDomains>: no longer read; a sender domain is a claim any client can make",
+        "<skip><forwarders>.lists.example</forwarders></skip>|<skip><forwarders>: '.lists.example': a forwarder is one domain",
+        "<skip><forwarders>lists..example</forwarders></skip>|<skip><forwarders>: 'lists..example' is not a domain name",
+        "<skip><heloNames>-bad-.example</heloNames></skip>|<skip><heloNames>: '-bad-.example' is not a domain name",
+        "<gateways><networks>gw.example</networks></gateways>|<gateways><networks>: not an IP network: 'gw.example'",
+        "<gateways><onUnreadable>reject</onUnreadable></gateways>|<gateways><onUnreadable>: unknown value 'reject' (temperror|accept)",
+        "<gateways><relays>192.0.2.1</relays></gateways>|<gateways><relays>: unknown element",
         "<skip><everyone>true</everyone></skip>|<skip><everyone>: unknown element",
         "<dns><servers><server>192.0.2.1:99999</server></servers></dns>|<dns><servers><server>: port out of range",
         "<dns><resolver>james</resolver><servers><server>192.0.2.1</server></servers></dns>|<dns><servers>: servers are used by the dnsjava resolver only",

@@ -111,7 +111,7 @@ class SpfHookConfigurationsIT {
             assertThat(metrics.countFor("spf.decision.mailfrom.fail.reject")).isEqualTo(1);
             assertThat(metrics.countFor("spf.decision.helo.pass.reject")).isEqualTo(1);
             assertThat(metrics.countFor("spf.decision.mailfrom.temperror.defer")).isEqualTo(1);
-            assertThat(metrics.countFor("spf.skipped.trusted-network")).isEqualTo(1);
+            assertThat(metrics.countFor("spf.exempt.trusted-network")).isEqualTo(1);
             assertThat(metrics.countFor("spf.dryrun.wouldHaveRefused.mailfrom.fail.reject")).isZero();
             // HELO once (kept), then pass, fail and temperror for MAIL FROM
             assertThat(metrics.countFor("spf.checks")).isEqualTo(4);
@@ -238,17 +238,16 @@ class SpfHookConfigurationsIT {
     }
 
     @Test
-    @DisplayName("skips: trusted networks, relaying-allowed clients, sender-domain and HELO allowlists")
-    void skips(@TempDir Path dir) throws Exception {
+    @DisplayName("exemptions: trusted networks, relaying-allowed clients, unverified sender domains; a HELO claim alone is none")
+    void exemptions(@TempDir Path dir) throws Exception {
         try (JamesTestServer james = JamesTestServer.start(dir, handler("<skip>"
             + "<trustedNetworks>203.0.113.0/24, 2001:db8:ffff::/48</trustedNetworks>"
-            + "<senderDomains>.allowed.test</senderDomains><heloNames>relay.partner.test</heloNames></skip>"))) {
+            + "<unverifiedSenderDomains>.allowed.test</unverifiedSenderDomains><heloNames>relay.partner.test</heloNames></skip>"))) {
             for (String[] c : List.of(
                 new String[] {"203.0.113.9", "helo.pass.test", "mallory@fail.test", "trusted-network"},
                 new String[] {"2001:db8:ffff::9", "helo.pass.test", "mallory@fail.test", "trusted-network"},
                 new String[] {"10.255.255.5", "helo.pass.test", "mallory@fail.test", "relaying-allowed"},
-                new String[] {"192.0.2.10", "helo.pass.test", "x@sub.allowed.test", "sender-domain-allowlist"},
-                new String[] {"192.0.2.10", "relay.partner.test", "mallory@fail.test", "helo-allowlist"})) {
+                new String[] {"192.0.2.10", "helo.pass.test", "x@sub.allowed.test", "unverified-sender-domain"})) {
                 try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), c[0])) {
                     smtp.command("EHLO " + c[1]);
                     smtp.command("MAIL FROM:<" + c[2] + ">");
@@ -256,14 +255,20 @@ class SpfHookConfigurationsIT {
                     assertThat(smtp.data(SpfHookIT.message("skip-" + c[3] + c[0].length()))).startsWith("250");
                 }
                 Mail mail = james.delivered("skip-" + c[3] + c[0].length());
-                assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo(c[3]);
+                assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.EXEMPTION_ATTRIBUTE)).get().getValue().value()).isEqualTo(c[3]);
                 assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).noneMatch(l -> l.startsWith("Received-SPF"));
+                String ar = SpfHookIT.headerLines(mail).get(0);
+                assertThat(HeaderGrammar.authenticationResults(ar).resinfos).extracting(r -> r.result + " " + r.properties.get("policy.exemption"))
+                    .containsExactly("policy " + c[3]);
             }
-            // allowed.test itself is not covered by ".allowed.test"
-            try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
-                smtp.command("EHLO helo.pass.test");
-                smtp.command("MAIL FROM:<x@allowed.test>");
-                assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).startsWith("550 5.7.23");
+            // allowed.test itself is not covered by ".allowed.test"; relay.partner.test has no address: saying it is no exemption
+            for (String[] c : List.of(new String[] {"helo.pass.test", "x@allowed.test"},
+                new String[] {"relay.partner.test", "mallory@fail.test"})) {
+                try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
+                    smtp.command("EHLO " + c[0]);
+                    smtp.command("MAIL FROM:<" + c[1] + ">");
+                    assertThat(smtp.command("RCPT TO:<bob@receiver.test>")).as(c[0]).startsWith("550 5.7.23");
+                }
             }
         }
     }
@@ -284,7 +289,7 @@ class SpfHookConfigurationsIT {
                 assertThat(smtp.data(SpfHookIT.message("auth-skip"))).startsWith("250");
             }
             Mail mail = james.delivered("auth-skip");
-            assertThat(mail.getAttribute(AttributeName.of("org.jamesspf.spf.skipped")).get().getValue().value()).isEqualTo("authenticated");
+            assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.EXEMPTION_ATTRIBUTE)).get().getValue().value()).isEqualTo("authenticated");
             // the same sender without AUTH is refused
             try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
                 smtp.command("EHLO helo.pass.test");

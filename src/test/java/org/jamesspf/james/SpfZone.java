@@ -24,6 +24,14 @@ final class SpfZone {
             .add(TestRecords.txt("inject.test", "v=spf1 -all exp=why.inject.test"))
             .add(TestRecords.txt("why.inject.test", "%{l} says: " + "x".repeat(600)))
             .add(TestRecords.txt("allowed.test", "v=spf1 -all"))
-            .add(TestRecords.txt("sub.allowed.test", "v=spf1 -all"));
+            .add(TestRecords.txt("sub.allowed.test", "v=spf1 -all"))
+            // examples/forwarders.xml: a HELO name verified by its address, a forwarder by SPF, one by forward-confirmed names
+            .add(TestRecords.a("relay.partner.example", "203.0.113.30"))
+            .add(TestRecords.txt("lists.example.org", "v=spf1 ip4:203.0.113.40 -all"))
+            .add(TestRecords.txt("alumni.example.edu", "v=spf1 -all"))
+            .add(TestRecords.ptr("50.113.0.203.in-addr.arpa", "mx1.alumni.example.edu"))
+            .add(TestRecords.a("mx1.alumni.example.edu", "203.0.113.50"))
+            .add(TestRecords.ptr("51.113.0.203.in-addr.arpa", "mx2.alumni.example.edu"))
+            .add(TestRecords.a("mx2.alumni.example.edu", "192.0.2.1"));
     }
 }
