@@ -323,7 +323,7 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
      */
     private static HookResult enforce(Runtime r, SMTPSession session, Verdict verdict, RecipientPolicy policy, MailAddress rcpt) {
         Verdict.Decision decision = verdict.under(policy.actions());
-        if (!verdict.isPending()) {
+        if (verdict.isFinal(decision)) {
             r.transactions.metrics().decided(verdict, decision, policy.dryRun());
         }
         HookResult result = refusal(decision);

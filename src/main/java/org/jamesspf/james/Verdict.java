@@ -114,6 +114,15 @@ public final class Verdict {
         return states.contains(State.PENDING) || exemptionPending;
     }
 
+    /**
+     * Whether {@code decision} (this verdict's, under some policy) is final: no check still running, and
+     * no exemption still being verified that could change it (one that could only turn an accept into
+     * an accept cannot).
+     */
+    boolean isFinal(Decision decision) {
+        return !states.contains(State.PENDING) && (!exemptionPending || !decision.action().refuses());
+    }
+
     /** Outcomes in check order: HELO (when checked) then MAIL FROM. */
     public List<CheckOutcome> outcomes() {
         return outcomes;

@@ -123,6 +123,12 @@ class ExemptionsTest {
         assertThat(early.exemption()).isEmpty();
         assertThat(early.isPending()).isTrue();
         assertThat(early.under(ActionPolicy.defaults()).action()).isEqualTo(ActionPolicy.defaults().pending());
+        assertThat(early.isFinal(early.under(ActionPolicy.defaults()))).as("the refusal waits for the verification").isFalse();
+        // a transaction accepted anyway is decided while its exemption is still being verified (counted once)
+        Verdict accepted = transactions.resolve(transactions.begin(session, MaybeSender.getMailSender("alice@pass.test")),
+            Duration.ofMillis(50).toNanos());
+        assertThat(accepted.isPending()).isTrue();
+        assertThat(accepted.isFinal(accepted.under(ActionPolicy.defaults()))).isTrue();
         dns.release.complete(null);
         // a wait spent marks the checks: the next enforcement point takes what is there (a hang guard, not a timing)
         for (int i = 0; i < 1000 && scheduler.inFlight() > 0; i++) {
