@@ -97,7 +97,7 @@ final class Linter {
     }
 
     Report lint(String domain) {
-        String d = strip(domain);
+        String d = DomainNames.stripDot(domain);
         Report report = new Report(d);
         if (!DomainNames.isValidDomain(d)) {
             report.findings.add(new Finding(Severity.ERROR, d, "not a valid domain name (RFC 7208 4.3)"));
@@ -162,7 +162,7 @@ final class Linter {
                         break;
                     case INCLUDE:
                         if (m.domainSpec().isLiteral()) {
-                            String target = strip(m.domainSpec().expandDomain(letter -> ""));
+                            String target = DomainNames.stripDot(m.domainSpec().expandDomain(letter -> ""));
                             walk(report, target, depth + 1, m.text(), stack);
                         } else {
                             report.findings.add(new Finding(Severity.INFO, domain, "'" + m.text() + "' depends on macros; not followed"));
@@ -178,7 +178,7 @@ final class Linter {
                 } else if (record.redirect().isLiteral()) {
                     // RFC 7208 4.6.4: redirect counts as a DNS-querying term (when it applies at all)
                     report.dnsTerms++;
-                    walk(report, strip(record.redirect().expandDomain(letter -> "")), depth + 1, "redirect=" + record.redirect(), stack);
+                    walk(report, DomainNames.stripDot(record.redirect().expandDomain(letter -> "")), depth + 1, "redirect=" + record.redirect(), stack);
                 } else {
                     report.dnsTerms++;
                     report.findings.add(new Finding(Severity.INFO, domain, "redirect=" + record.redirect() + " depends on macros; not followed"));
@@ -242,7 +242,7 @@ final class Linter {
         if (m.domainSpec() != null && !m.domainSpec().isLiteral()) {
             return;
         }
-        String target = m.domainSpec() == null ? domain : strip(m.domainSpec().expandDomain(letter -> ""));
+        String target = m.domainSpec() == null ? domain : DomainNames.stripDot(m.domainSpec().expandDomain(letter -> ""));
         switch (m.kind()) {
             case MX: {
                 DnsAnswer<String> mx = await(dns.mx(target));
@@ -256,7 +256,7 @@ final class Linter {
                 } else {
                     // RFC 7208 4.6.4: each MX host's empty address lookup is void too (as the engine counts it)
                     for (String host : mx.records()) {
-                        addresses(report, domain, m, strip(host));
+                        addresses(report, domain, m, DomainNames.stripDot(host));
                     }
                 }
                 return;
@@ -306,12 +306,8 @@ final class Linter {
         }
     }
 
-    private static String strip(String name) {
-        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
     private static int wireLength(String name) {
-        return strip(name).length() + 2;
+        return DomainNames.stripDot(name).length() + 2;
     }
 
     /** TXT RDATA: one length octet per character-string of up to 255 octets. */

@@ -1,5 +1,6 @@
 package org.jamesspf.dns;
 
+import org.jamesspf.spf.DomainNames;
 import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
@@ -118,7 +119,7 @@ public final class FailFastDns implements SpfDns {
         if (ttlNanos == 0) {
             return lookup.get();
         }
-        String key = type + " " + Ascii.toLowerCase(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+        String key = type + " " + Ascii.toLowerCase(DomainNames.stripDot(name));
         String why = remembered(key, name);
         if (why != null) {
             return CompletableFuture.completedFuture(DnsAnswer.tempFail(why));

@@ -2,6 +2,7 @@ package org.jamesspf.dns;
 
 import com.google.common.net.InternetDomainName;
 import org.jamesspf.spf.Ascii;
+import org.jamesspf.spf.DomainNames;
 
 /**
  * The registered domain of a name: its public suffix plus one label, from the Public Suffix List
@@ -17,15 +18,13 @@ import org.jamesspf.spf.Ascii;
  * </ul>
  */
 public final class RegisteredDomains {
-    private static final int MAX_LENGTH = 253;
-    private static final int MAX_LABEL = 63;
 
     private RegisteredDomains() {
     }
 
     /** The registered domain of {@code name} (lower case, no trailing dot). */
     public static String of(String name) {
-        String n = Ascii.toLowerCase(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+        String n = Ascii.toLowerCase(DomainNames.stripDot(name));
         int start = usableSuffix(n);
         if (start < 0) {
             return n;
@@ -49,7 +48,7 @@ public final class RegisteredDomains {
      * not even the last label is one.
      */
     private static int usableSuffix(String n) {
-        if (n.isEmpty() || n.length() > MAX_LENGTH) {
+        if (n.isEmpty() || n.length() > DomainNames.MAX_LENGTH) {
             return -1;
         }
         int start = -1;
@@ -72,23 +71,7 @@ public final class RegisteredDomains {
     }
 
     private static boolean isLabel(String n, int from, int to, boolean last) {
-        int length = to - from;
-        if (length < 1 || length > MAX_LABEL || !isAlnum(n.charAt(from)) || !isAlnum(n.charAt(to - 1))) {
-            return false;
-        }
-        if (last && !(n.charAt(from) >= 'a' && n.charAt(from) <= 'z')) {
-            return false; // Guava refuses a top label that starts with a digit
-        }
-        for (int i = from; i < to; i++) {
-            char c = n.charAt(i);
-            if (!isAlnum(c) && c != '-' && c != '_') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAlnum(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        // Guava refuses a top label that starts with a digit
+        return DomainNames.isLdhLabel(n, from, to, true) && !(last && n.charAt(from) >= '0' && n.charAt(from) <= '9');
     }
 }

@@ -1,14 +1,14 @@
 package org.jamesspf.james;
 
-import com.codahale.metrics.Histogram;
-import com.codahale.metrics.MetricRegistry;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.IntConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.inject.Inject;
+import javax.mail.MessagingException;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
@@ -16,57 +16,55 @@ import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.dnsservice.api.DNSService;
-import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 import org.apache.mailet.Mail;
-import org.jamesspf.dns.FailFastDns;
-import org.jamesspf.dns.RegisteredDomains;
-import org.jamesspf.spf.Ascii;
-import org.jamesspf.spf.EngineThreads;
-import org.jamesspf.spf.SpfChecker;
+import org.jamesspf.james.checks.PendingChecks;
+import org.jamesspf.james.checks.SpfChecks;
+import org.jamesspf.james.checks.SpfMetrics;
+import org.jamesspf.james.config.SpfHookConfig;
+import org.jamesspf.james.explain.Explainer;
+import org.jamesspf.james.explain.ExplainerRegistry;
+import org.jamesspf.james.message.MessageDecorator;
+import org.jamesspf.james.policy.EnforceAt;
+import org.jamesspf.james.policy.Enforcement;
+import org.jamesspf.james.policy.RecipientPolicy;
+import org.jamesspf.james.policy.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * SPF (RFC 7208) for James's SMTP server: checks the HELO and MAIL FROM identities of each
- * transaction, refuses per the configured action mapping at MAIL, RCPT or end of DATA, and
- * records the results in headers and mail attributes. Checks run on the {@link CheckScheduler}'s
- * threads, started at HELO and MAIL; James's I/O thread waits for them at most
- * {@code <checks><maxWaitMs>}. Shared by all sessions: its fields are configuration and
- * collaborators; per-transaction state lives in session attachments.
+ * transaction ({@link SpfChecks}, beside James's I/O threads, started at HELO and MAIL), refuses per
+ * the recipient's policy at MAIL, RCPT or end of DATA ({@link Enforcement}, {@link Replies}), and
+ * records the results on accepted mail ({@link MessageDecorator}). James's I/O thread waits for the
+ * checks at most {@code <checks><maxWaitMs>}. Shared by all sessions: its fields are configuration
+ * and collaborators; per-transaction state lives in session attachments ({@link Sessions}).
  */
 public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SpfHook.class);
 
     private final DNSService dnsService;
-    private final MetricFactory metricFactory;
-    private final LiveHooks liveHooks;
-    private volatile IntConsumer queriesPerCheck = n -> { };
-    private volatile Runtime runtime;
-    /** James's hello name as last seen on a session: the receiver name when no authserv-id is configured. */
+    private final SpfMetrics metrics;
+    private final ExplainerRegistry explainers;
+    private volatile Running running;
+    /** James's hello name as last seen on a session: the explain route's receiver name when no authserv-id is configured. */
     private volatile String helloName;
 
-    /** Configuration and what is built from it in {@link #init}. */
-    private static final class Runtime {
+    /** What {@link #init} built from the configuration. */
+    private static final class Running {
         final SpfHookConfig config;
-        final TransactionChecker transactions;
-        final EngineThreads threads;
-        final SpfDnsFactory.Choice dns;
+        final SpfChecks checks;
         final Explainer explainer;
 
-        Runtime(SpfHookConfig config, TransactionChecker transactions, EngineThreads threads, SpfDnsFactory.Choice dns,
-                Explainer explainer) {
+        Running(SpfHookConfig config, SpfChecks checks, Explainer explainer) {
             this.config = config;
-            this.transactions = transactions;
-            this.threads = threads;
-            this.dns = dns;
+            this.checks = checks;
             this.explainer = explainer;
         }
 
@@ -76,17 +74,10 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     }
 
     @Inject
-    public SpfHook(DNSService dnsService, MetricFactory metricFactory, LiveHooks liveHooks) {
+    public SpfHook(DNSService dnsService, SpfMetrics metrics, ExplainerRegistry explainers) {
         this.dnsService = dnsService;
-        this.metricFactory = metricFactory;
-        this.liveHooks = liveHooks;
-    }
-
-    /** Every Guice James binds Dropwizard's registry (James's metrics live there): the histogram of DNS queries per check. */
-    @com.google.inject.Inject(optional = true) // javax.inject has no optional injection
-    public void setMetricRegistry(MetricRegistry registry) {
-        Histogram histogram = registry.histogram("spf.dns.queriesPerCheck");
-        this.queriesPerCheck = histogram::update;
+        this.metrics = metrics;
+        this.explainers = explainers;
     }
 
     @Override
@@ -96,52 +87,36 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             throw new ConfigurationException("<handler class=\"" + SpfHook.class.getName() + "\">: expected XML configuration");
         }
         SpfHookConfig config = SpfHookConfig.from((HierarchicalConfiguration<ImmutableNode>) configuration);
-        // The plugin's threads: evaluations and DNS answers run here, never a thread per check or answer.
-        EngineThreads threads = EngineThreads.start("james-spf-check", config.checks().threads());
-        SpfDnsFactory.Choice dns = SpfDnsFactory.choose(config, dnsService, threads.executor());
-        // Load the Public Suffix List now, not on the first connection's I/O thread.
-        RegisteredDomains.of("mail.example.com");
-        // Timeouts (failures that took the query timeout) are remembered per name, then per registered domain.
-        FailFastDns failFast = new FailFastDns(dns.dns, config.queryTimeout(), config.checks().dnsFailureTtl(), System::nanoTime);
-        SpfChecker checker = SpfChecker.builder(failFast).limits(config.limits()).threads(threads)
-            .defaultExplanation(config.defaultExplanation()).tracing(LOGGER.isDebugEnabled()).build();
-        SpfMetrics metrics = new SpfMetrics(metricFactory, queriesPerCheck);
-        TransactionChecker[] transactions = new TransactionChecker[1];
-        CheckScheduler scheduler = new CheckScheduler(checker, config.checks(), o -> transactions[0].logEvaluation(o),
-            System::nanoTime, metrics);
-        transactions[0] = new TransactionChecker(config, scheduler, metrics, System::nanoTime);
-        // the explain route reads what checks learnt about failing DNS, and teaches them nothing
-        Explainer explainer = new Explainer(config, failFast.readOnly(), threads, () -> config.authservId().orElseGet(this::receiverWithoutSession));
-        this.runtime = new Runtime(config, transactions[0], threads, dns, explainer);
-        liveHooks.register(explainer);
-        LOGGER.info("SPF hook ready: {}, DNS via {}", config, dns.description);
+        SpfChecks checks = SpfChecks.start(config, dnsService, metrics);
+        // James's autodetected hello name, looked up once here at start-up (it may ask reverse DNS), never on a request
+        String localName = localName();
+        Explainer explainer = new Explainer(config, checks.explainDns(), checks.threads(),
+            () -> config.authservId().orElseGet(() -> Optional.ofNullable(helloName).orElse(localName)));
+        this.running = new Running(config, checks, explainer);
+        explainers.register(explainer);
+        LOGGER.info("SPF hook ready: {}, DNS via {}", config, checks.dnsDescription());
     }
 
     @Override
     public void destroy() {
-        Runtime r = runtime;
+        Running r = running;
         if (r != null) {
-            liveHooks.unregister(r.explainer);
-            r.dns.close();
-            r.threads.close();
+            explainers.unregister(r.explainer);
+            r.checks.close();
         }
     }
 
-    /** James's hello name as last seen, else (no session yet) the local host name, as James's autodetect finds it. */
-    private String receiverWithoutSession() {
-        String seen = helloName;
-        if (seen != null) {
-            return seen;
-        }
+    /** This host's name as James's helloName autodetect finds it. */
+    private String localName() {
         try {
-            return java.net.InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (java.net.UnknownHostException e) {
+            return dnsService.getHostName(dnsService.getLocalHost());
+        } catch (java.net.UnknownHostException | RuntimeException e) {
             return "localhost";
         }
     }
 
-    private Runtime runtime() {
-        Runtime r = runtime;
+    private Running running() {
+        Running r = running;
         if (r == null) {
             throw new IllegalStateException("SpfHook used before init(Configuration)");
         }
@@ -151,60 +126,50 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
     /** RFC 7208 2.3: start the HELO identity's check now, so its DNS runs while the client goes on. */
     @Override
     public HookResult doHelo(SMTPSession session, String helo) {
-        Runtime r = runtime();
+        Running r = running();
         return guarded(session, null, () -> {
-            r.transactions.prefetchHelo(session, helo);
+            r.checks.prefetchHelo(Sessions.transaction(session, null, r.config));
             return HookResult.DECLINED;
         }, fault -> HookResult.DECLINED);
     }
 
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        Runtime r = runtime();
+        Running r = running();
         helloName = session.getConfiguration().getHelloName();
+        boolean atMail = r.config.enforceAt() == EnforceAt.MAIL;
         return guarded(session, sender, () -> {
             // A MAIL FROM refused earlier leaves the transaction state in place: start afresh.
-            session.removeAttachment(SpfAttachments.VERDICT, State.Transaction);
-            TransactionChecker.Pending pending = r.transactions.begin(session, sender);
-            session.setAttachment(SpfAttachments.PENDING, pending, State.Transaction);
+            session.removeAttachment(Sessions.VERDICT, State.Transaction);
+            PendingChecks pending = r.checks.begin(Sessions.transaction(session, sender, r.config));
+            session.setAttachment(Sessions.PENDING, pending, State.Transaction);
             // Only without <domains> (checked at start-up): before any recipient, the default policy is the only one.
             // A trusted gateway's transaction is checked at the end of DATA, of the client its message names.
-            if (r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL && !pending.awaitsMessage()) {
-                return enforce(r, session, verdict(r, session), r.config.defaultPolicy(), null);
+            if (atMail && !pending.awaitsMessage()) {
+                return Replies.enforce(metrics, session, verdict(r, session), r.config.defaultPolicy(), null);
             }
             return HookResult.DECLINED;
-        }, fault -> r.config.enforceAt() == SpfHookConfig.EnforceAt.MAIL
-            ? enforce(r, session, fault, r.config.defaultPolicy(), null) : HookResult.DECLINED);
+        }, fault -> atMail ? Replies.enforce(metrics, session, fault, r.config.defaultPolicy(), null) : HookResult.DECLINED);
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        Runtime r = runtime();
+        Running r = running();
         // Each recipient is refused or not under its own domain's policy.
         RecipientPolicy policy = r.config.policyFor(rcpt.getDomain().asString());
-        if (policy.enforceAt() != SpfHookConfig.EnforceAt.RCPT) {
-            return HookResult.DECLINED;
-        }
-        // RFC 5321 4.5.1: postmaster (and the configured exempt local parts) always receive.
-        if (r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart()))) {
+        if (policy.enforceAt() != EnforceAt.RCPT || Enforcement.exemptRecipient(r.config.exemptRecipients(), policy, rcpt.getLocalPart())) {
             return HookResult.DECLINED;
         }
         return guarded(session, sender, () -> awaitsMessage(session) ? HookResult.DECLINED
-                : enforce(r, session, verdict(r, session), policy, rcpt),
-            fault -> enforce(r, session, fault, policy, rcpt));
-    }
-
-    /** A trusted gateway's transaction, whose checks wait for its message's Received fields. */
-    private static boolean awaitsMessage(SMTPSession session) {
-        return session.getAttachment(SpfAttachments.VERDICT, State.Transaction).isEmpty()
-            && session.getAttachment(SpfAttachments.PENDING, State.Transaction).map(TransactionChecker.Pending::awaitsMessage).orElse(false);
+                : Replies.enforce(metrics, session, verdict(r, session), policy, rcpt),
+            fault -> Replies.enforce(metrics, session, fault, policy, rcpt));
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        Runtime r = runtime();
-        if (session.getAttachment(SpfAttachments.PENDING, State.Transaction).isEmpty()
-            && session.getAttachment(SpfAttachments.VERDICT, State.Transaction).isEmpty()) {
+        Running r = running();
+        if (session.getAttachment(Sessions.PENDING, State.Transaction).isEmpty()
+            && session.getAttachment(Sessions.VERDICT, State.Transaction).isEmpty()) {
             return HookResult.DECLINED;
         }
         MaybeSender sender = mail.getMaybeSender();
@@ -212,9 +177,8 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             // Behind a trusted gateway: the client its Received field names, checked now; every
             // recipient's policy applies here, the one point left to refuse at.
             return guarded(session, sender, () -> {
-                TransactionChecker.Pending gatewayPending = session.getAttachment(SpfAttachments.PENDING, State.Transaction).get();
-                session.setAttachment(SpfAttachments.PENDING, r.transactions.atMessage(session, gatewayPending, receivedFields(mail)),
-                    State.Transaction);
+                PendingChecks gatewayPending = session.getAttachment(Sessions.PENDING, State.Transaction).orElseThrow();
+                session.setAttachment(Sessions.PENDING, r.checks.atMessage(gatewayPending, receivedFields(mail)), State.Transaction);
                 return finishMessage(r, session, mail, verdict(r, session), true);
             }, fault -> finishMessage(r, session, mail, fault, true));
         }
@@ -222,46 +186,45 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
             fault -> finishMessage(r, session, mail, fault, false));
     }
 
+    /** A trusted gateway's transaction, whose checks wait for its message's Received fields. */
+    private static boolean awaitsMessage(SMTPSession session) {
+        return session.getAttachment(Sessions.VERDICT, State.Transaction).isEmpty()
+            && session.getAttachment(Sessions.PENDING, State.Transaction).map(PendingChecks::awaitsMessage).orElse(false);
+    }
+
     /** The message's Received field values in header order: James's own first (RFC 5321 4.4, prepended by each hop). */
-    private static java.util.List<String> receivedFields(Mail mail) {
+    private static List<String> receivedFields(Mail mail) {
         try {
             String[] values = mail.getMessage().getHeader("Received");
-            return values == null ? java.util.List.of() : java.util.Arrays.asList(values);
-        } catch (javax.mail.MessagingException e) {
+            return values == null ? List.of() : Arrays.asList(values);
+        } catch (MessagingException e) {
             throw new IllegalStateException("cannot read the message's Received fields", e);
         }
     }
 
     /**
-     * At the end of DATA: the refusal when a recipient's policy enforces there, else the headers
-     * and attributes. One reply covers every recipient, so of the policies enforcing at DATA the
-     * strictest one not in dry-run wins; dry-run policies only record what they would have done.
-     * A trusted gateway's message ({@code everyPolicy}) is checked only now: every recipient's
-     * policy applies here (a recipient in {@code <exemptRecipients>} of a policy enforcing at RCPT
-     * still never refuses).
+     * At the end of DATA: the refusal when a recipient's policy enforces there, else the headers and
+     * attributes. One reply covers every recipient ({@link Enforcement#decidingAtData}). A trusted
+     * gateway's message ({@code everyPolicy}) is checked only now: every recipient's policy applies
+     * here (a recipient exempt where refusals are per recipient still never refuses).
      */
-    private static HookResult finishMessage(Runtime r, SMTPSession session, Mail mail, Verdict v, boolean everyPolicy) {
+    private HookResult finishMessage(Running r, SMTPSession session, Mail mail, Verdict v, boolean everyPolicy) {
         Set<RecipientPolicy> atData = new LinkedHashSet<>();
         for (MailAddress rcpt : mail.getRecipients()) {
             RecipientPolicy p = r.config.policyFor(rcpt.getDomain().asString());
-            if (p.enforceAt() == SpfHookConfig.EnforceAt.DATA) {
-                atData.add(p);
-            } else if (everyPolicy && !(p.enforceAt() == SpfHookConfig.EnforceAt.RCPT
-                && r.config.exemptRecipients().contains(Ascii.toLowerCase(rcpt.getLocalPart())))) {
+            if (p.enforceAt() == EnforceAt.DATA
+                || everyPolicy && !Enforcement.exemptRecipient(r.config.exemptRecipients(), p, rcpt.getLocalPart())) {
                 atData.add(p);
             }
         }
         if (!atData.isEmpty()) {
-            // none refusing: the decision (accept) is the first policy's, counted once for the message
-            RecipientPolicy deciding = strictest(v, atData, false).or(() -> strictest(v, atData, true))
-                .orElse(atData.iterator().next());
-            HookResult refused = enforce(r, session, v, deciding, null);
+            HookResult refused = Replies.enforce(metrics, session, v, Enforcement.decidingAtData(v, atData), null);
             if (refused != HookResult.DECLINED) {
                 return refused;
             }
         }
-        MessageDecorator.decorate(mail, v, r.config, r.transactions.receiver(session),
-            session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction));
+        MessageDecorator.decorate(mail, v, r.config, Sessions.receiver(session, r.config),
+            session.getAttachment(Sessions.WOULD_HAVE, State.Transaction));
         return HookResult.DECLINED;
     }
 
@@ -270,16 +233,16 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
      * within the wait bound. A verdict made while a check still ran is not kept, so a later
      * enforcement point (another RCPT, the end of DATA) sees the outcome once it is there.
      */
-    private static Verdict verdict(Runtime r, SMTPSession session) {
-        Optional<Verdict> made = session.getAttachment(SpfAttachments.VERDICT, State.Transaction);
+    private static Verdict verdict(Running r, SMTPSession session) {
+        Optional<Verdict> made = session.getAttachment(Sessions.VERDICT, State.Transaction);
         if (made.isPresent()) {
             return made.get();
         }
-        TransactionChecker.Pending pending = session.getAttachment(SpfAttachments.PENDING, State.Transaction)
+        PendingChecks pending = session.getAttachment(Sessions.PENDING, State.Transaction)
             .orElseThrow(() -> new IllegalStateException("no MAIL FROM in this transaction"));
-        Verdict v = r.transactions.resolve(pending, r.maxWaitNanos());
+        Verdict v = r.checks.resolve(pending, r.maxWaitNanos());
         if (!v.isPending()) {
-            session.setAttachment(SpfAttachments.VERDICT, v, State.Transaction);
+            session.setAttachment(Sessions.VERDICT, v, State.Transaction);
         }
         return v;
     }
@@ -288,81 +251,22 @@ public class SpfHook implements HeloHook, MailHook, RcptHook, JamesMessageHook {
      * The hook's one catch: a fault never breaks the session nor refuses mail for good; it counts
      * as temperror for this transaction and follows the temperror action.
      */
-    private <T> T guarded(SMTPSession session, MaybeSender sender, Supplier<T> body, java.util.function.Function<Verdict, T> onFault) {
+    private <T> T guarded(SMTPSession session, MaybeSender sender, Supplier<T> body, Function<Verdict, T> onFault) {
         try {
             return body.get();
         } catch (RuntimeException e) {
             LOGGER.warn("SPF check failed internally (session {}); treating it as temperror", session.getSessionID(), e);
-            Verdict fault = runtime().transactions.fault(session, sender);
-            session.setAttachment(SpfAttachments.VERDICT, fault, State.Transaction);
+            metrics.fault();
+            Verdict fault;
+            try {
+                fault = Verdict.fault(Sessions.faultRequest(session, sender, running().config));
+            } catch (RuntimeException unreadable) {
+                // Already on the fault path: log and fall back to a verdict without outcomes.
+                LOGGER.warn("SPF: could not read the transaction after an internal fault: {}", unreadable.toString());
+                fault = Verdict.unreadableFault();
+            }
+            session.setAttachment(Sessions.VERDICT, fault, State.Transaction);
             return onFault.apply(fault);
         }
-    }
-
-    /**
-     * Among {@code policies} in dry-run or not ({@code dryRun}), the one whose action on {@code v}
-     * is the most severe, if any refuses (the first among equals, in recipient order).
-     */
-    private static Optional<RecipientPolicy> strictest(Verdict v, Set<RecipientPolicy> policies, boolean dryRun) {
-        RecipientPolicy best = null;
-        Action.Kind bestKind = Action.Kind.ACCEPT;
-        for (RecipientPolicy p : policies) {
-            Action.Kind kind = v.under(p.actions()).action().kind();
-            if (p.dryRun() == dryRun && kind.outranks(bestKind)) {
-                best = p;
-                bestKind = kind;
-            }
-        }
-        return Optional.ofNullable(best);
-    }
-
-    /**
-     * The reply for {@code verdict} under {@code policy} at an enforcement point ({@code rcpt}
-     * null at MAIL and DATA). A refusal is logged at INFO; in dry-run none is given (DECLINED),
-     * and the transaction's first would-have refusal is remembered and logged with its reply.
-     */
-    private static HookResult enforce(Runtime r, SMTPSession session, Verdict verdict, RecipientPolicy policy, MailAddress rcpt) {
-        Verdict.Decision decision = verdict.under(policy.actions());
-        if (verdict.isFinal(decision)) {
-            r.transactions.metrics().decided(verdict, decision, policy.dryRun());
-        }
-        HookResult result = refusal(decision);
-        if (result == HookResult.DECLINED) {
-            return result;
-        }
-        String reply = result.getSmtpRetCode() + " " + result.getSmtpDescription();
-        String to = rcpt == null ? "" : Sanitizer.log(rcpt.asString());
-        if (!policy.dryRun()) {
-            LOGGER.info("SPF refused {} rcpt={} policy={} reply={}", describe(decision), to, policy.name(), reply);
-            return result;
-        }
-        if (session.getAttachment(SpfAttachments.WOULD_HAVE, State.Transaction).isEmpty()) {
-            session.setAttachment(SpfAttachments.WOULD_HAVE, reply, State.Transaction);
-            LOGGER.info("SPF dry-run: would have refused {} rcpt={} policy={} reply={}", describe(decision), to, policy.name(), reply);
-        }
-        return HookResult.DECLINED;
-    }
-
-    /** The deciding outcome's inputs and result for a log line. */
-    private static String describe(Verdict.Decision decision) {
-        return decision.deciding().map(o -> "ip=" + o.request().ip() + " helo=" + Sanitizer.log(o.request().helo()) + " sender="
-                + Sanitizer.log(o.request().sender()) + " identity=" + o.request().identity().token() + " result=" + o.result().token())
-            .orElse("internal fault") + " action=" + decision.action().token();
-    }
-
-    /** The SMTP reply for a refusing decision; DECLINED otherwise. */
-    static HookResult refusal(Verdict.Decision decision) {
-        Action action = decision.action();
-        if (!action.refuses()) {
-            return HookResult.DECLINED;
-        }
-        // Only a fault verdict refuses without a deciding outcome: its reply has no values to fill in.
-        String text = decision.deciding().map(o -> ReplyRenderer.render(action, o))
-            .orElseGet(() -> action.text().render(Map.of("result", "temperror", "problem", "internal error")));
-        return HookResult.builder()
-            .hookReturnCode(action.kind() == Action.Kind.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft())
-            .smtpReturnCode(action.code())
-            .smtpDescription(action.status() + " " + text)
-            .build();
     }
 }

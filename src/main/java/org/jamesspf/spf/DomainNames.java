@@ -85,6 +85,49 @@ public final class DomainNames {
         return name.substring(0, end);
     }
 
+    /**
+     * RFC 1123 2.1 / RFC 5321 4.1.2 host name: dot-separated labels of 1 to 63 letters, digits and
+     * hyphens, none starting or ending with a hyphen, at most 253 octets, no trailing dot. What a
+     * configured domain may be, and what RFC 8601 writes unquoted.
+     */
+    public static boolean isLdhName(String name) {
+        if (name.isEmpty() || name.length() > MAX_DOMAIN_LENGTH) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= name.length(); i++) {
+            if (i == name.length() || name.charAt(i) == '.') {
+                if (!isLdhLabel(name, labelStart, i, false)) {
+                    return false;
+                }
+                labelStart = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code name[from, to)} is one LDH label: 1 to 63 letters, digits and hyphens (and
+     * underscores when {@code underscore}), starting and ending with a letter or digit.
+     */
+    public static boolean isLdhLabel(CharSequence name, int from, int to, boolean underscore) {
+        int length = to - from;
+        if (length < 1 || length > MAX_LABEL_LENGTH || !isLetterOrDigit(name.charAt(from)) || !isLetterOrDigit(name.charAt(to - 1))) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = name.charAt(i);
+            if (!isLetterOrDigit(c) && c != '-' && !(underscore && c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
     /** The name without one trailing dot (absolute form to relative). */
     public static String stripDot(String name) {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;

@@ -424,7 +424,7 @@ final class Evaluation {
                 case IP4:
                 case IP6:
                     // RFC 7208 5.6: ip4 never matches an IPv6 client and vice versa.
-                    if (request.ip().isIn(m.network(), m.network().isV6() ? m.cidr6() : m.cidr4())) {
+                    if (m.covers(request.ip())) {
                         matched(frame, m);
                         return;
                     }
@@ -738,7 +738,7 @@ final class Evaluation {
 
     private boolean anyInNetwork(List<IpAddress> addresses, Mechanism m) {
         IpAddress ip = request.ip();
-        int prefix = ip.isV6() ? m.cidr6() : m.cidr4();
+        int prefix = m.prefixFor(ip);
         for (IpAddress address : addresses) {
             if (ip.isIn(address, prefix)) {
                 return true;
@@ -881,10 +881,7 @@ final class Evaluation {
     }
 
     private CompletionStage<DnsAnswer<IpAddress>> addressesOf(String name) {
-        if (ahead != null) {
-            return request.ip().isV6() ? ahead.aaaa(name) : ahead.a(name);
-        }
-        return request.ip().isV6() ? queries.aaaa(name) : queries.a(name);
+        return ahead != null ? ahead.addresses(name) : queries.addresses(name, request.ip());
     }
 
     /** The client's PTR names. */

@@ -97,6 +97,16 @@ final class FetchAhead {
         return ask("AAAA ", name, () -> dns.aaaa(name));
     }
 
+    /** The addresses of {@code name} in the client's family (RFC 7208 5.3). */
+    CompletionStage<DnsAnswer<IpAddress>> addresses(String name) {
+        return ask(addressType(), name, () -> dns.addresses(name, request.ip()));
+    }
+
+    /** The memo key of the client's family's address lookups: the same as {@link #a} or {@link #aaaa} write. */
+    private String addressType() {
+        return request.ip().isV6() ? "AAAA " : "A ";
+    }
+
     CompletionStage<DnsAnswer<String>> mx(String name) {
         return ask("MX ", name, () -> dns.mx(name));
     }
@@ -182,8 +192,8 @@ final class FetchAhead {
         });
     }
 
-    private CompletableFuture<DnsAnswer<IpAddress>> addresses(String name) {
-        return request.ip().isV6() ? speculate("AAAA ", name, () -> ahead.aaaa(name)) : speculate("A ", name, () -> ahead.a(name));
+    private CompletableFuture<DnsAnswer<IpAddress>> speculateAddresses(String name) {
+        return speculate(addressType(), name, () -> ahead.addresses(name, request.ip()));
     }
 
     /**
@@ -200,7 +210,7 @@ final class FetchAhead {
                     return;
                 case IP4:
                 case IP6:
-                    if (request.ip().isIn(m.network(), m.network().isV6() ? m.cidr6() : m.cidr4())) {
+                    if (m.covers(request.ip())) {
                         return;
                     }
                     continue;
@@ -217,7 +227,7 @@ final class FetchAhead {
             }
             switch (m.kind()) {
                 case A:
-                    addresses(target);
+                    speculateAddresses(target);
                     break;
                 case EXISTS:
                     speculate("A ", target, () -> ahead.a(target));
@@ -251,7 +261,7 @@ final class FetchAhead {
         List<String> hosts = answer.records();
         if (answer.kind() == DnsAnswer.Kind.RECORDS && hosts.size() <= Limits.MAX_NAMES_PER_TERM) {
             for (String host : hosts) {
-                addresses(host);
+                speculateAddresses(host);
             }
         }
     }

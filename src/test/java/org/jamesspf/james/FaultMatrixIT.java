@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.TestDnsServer;
 import org.jamesspf.dns.TestRecords;
+import org.jamesspf.james.message.HeaderGrammar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -14,6 +14,8 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.Mail;
 import org.jamesspf.demo.DemoWorkDir;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.message.HeaderGrammar;
+import org.jamesspf.james.message.MailAttributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,8 +109,8 @@ class ForwardersAndGatewaysIT {
                 assertThat(replies[0]).as(c[3]).startsWith("250");
                 assertThat(replies[1]).startsWith("250");
                 Mail mail = james.delivered("fwd-" + c[0]);
-                assertThat(SpfHookIT.attribute(mail, SpfAttachments.EXEMPTION_ATTRIBUTE)).contains(c[2]);
-                assertThat(SpfHookIT.attribute(mail, SpfAttachments.EXEMPTION_DETAIL_ATTRIBUTE)).contains(c[3]);
+                assertThat(SpfHookIT.attribute(mail, MailAttributes.EXEMPTION)).contains(c[2]);
+                assertThat(SpfHookIT.attribute(mail, MailAttributes.EXEMPTION_DETAIL)).contains(c[3]);
                 HeaderGrammar.Resinfo spf = spf(mail);
                 assertThat(spf.result).isEqualTo("policy");
                 assertThat(spf.properties).containsEntry("policy.exemption", c[2]).containsEntry("smtp.mailfrom", "mallory@fail.test");
@@ -156,8 +158,8 @@ class ForwardersAndGatewaysIT {
             String receivedSpf = SpfHookIT.headerLines(mail).stream().filter(l -> l.startsWith("Received-SPF:")).findFirst().orElseThrow();
             assertThat(HeaderGrammar.receivedSpf(receivedSpf).pairs).containsEntry("client-ip", "192.0.2.66")
                 .containsEntry("x-gateway", gateway).containsEntry("helo", "smtp.pass.test");
-            assertThat(SpfHookIT.attribute(mail, SpfAttachments.GATEWAY_ATTRIBUTE)).contains(gateway);
-            assertThat(SpfHookIT.attribute(mail, SpfAttachments.GATEWAY_CLIENT_ATTRIBUTE)).contains("192.0.2.66");
+            assertThat(SpfHookIT.attribute(mail, MailAttributes.GATEWAY)).contains(gateway);
+            assertThat(SpfHookIT.attribute(mail, MailAttributes.GATEWAY_CLIENT)).contains("192.0.2.66");
 
             // fail.test designates 198.51.100.0/24 only: refused at the end of DATA, even with a forged field below
             // claiming an address fail.test designates
@@ -185,8 +187,8 @@ class ForwardersAndGatewaysIT {
             String[] replies = send(james, "198.51.100.25", "gw.example.net", "mallory@fail.test", "gw-unreadable", "");
             assertThat(replies[1]).startsWith("250");
             Mail mail = james.delivered("gw-unreadable");
-            assertThat(SpfHookIT.attribute(mail, SpfAttachments.EXEMPTION_ATTRIBUTE)).contains("gateway-unreadable");
-            assertThat(SpfHookIT.attribute(mail, SpfAttachments.GATEWAY_UNREADABLE_ATTRIBUTE))
+            assertThat(SpfHookIT.attribute(mail, MailAttributes.EXEMPTION)).contains("gateway-unreadable");
+            assertThat(SpfHookIT.attribute(mail, MailAttributes.GATEWAY_UNREADABLE))
                 .contains("no Received field below gateway 198.51.100.25");
             HeaderGrammar.Resinfo spf = spf(mail);
             assertThat(spf.result).isEqualTo("policy");

@@ -19,6 +19,8 @@ import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.message.HeaderGrammar;
+import org.jamesspf.james.message.MailAttributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -81,7 +83,7 @@ class PolicyAndExplainIT {
             assertThat(smtp.data(SpfHookIT.message("domains-1"))).startsWith("250");
             Mail first = james.delivered("domains-1");
             assertThat(first.getRecipients()).extracting(Object::toString).containsExactly("bob@receiver.test", "dan@tag.test");
-            assertThat(first.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE))).isEmpty();
+            assertThat(first.getAttribute(AttributeName.of(MailAttributes.WOULD_HAVE_REFUSED))).isEmpty();
 
             // fail: the default domain refuses; tag.test (dry-run) accepts and records what it would have done;
             // postmaster of strict.test is exempt
@@ -92,7 +94,7 @@ class PolicyAndExplainIT {
             assertThat(smtp.data(SpfHookIT.message("domains-2"))).startsWith("250");
             Mail second = james.delivered("domains-2");
             assertThat(second.getRecipients()).extracting(Object::toString).containsExactly("dan@tag.test", "postmaster@strict.test");
-            assertThat(second.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE)).get().getValue().value())
+            assertThat(second.getAttribute(AttributeName.of(MailAttributes.WOULD_HAVE_REFUSED)).get().getValue().value())
                 .isEqualTo(FAIL_REPLY);
             assertThat(SpfHookIT.headerLines(second).get(0)).contains("(dry-run: would have refused: " + FAIL_REPLY + ")");
             assertThat(log.list).extracting(e -> e.getFormattedMessage())

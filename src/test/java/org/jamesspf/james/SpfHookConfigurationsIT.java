@@ -11,6 +11,8 @@ import org.apache.james.dnsservice.api.InMemoryDNSService;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.message.HeaderGrammar;
+import org.jamesspf.james.message.MailAttributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -62,7 +64,7 @@ class SpfHookConfigurationsIT {
             assertThat(smtp.data(SpfHookIT.message("dry-1"))).startsWith("250");
             String reply = "550 5.7.23 SPF fail: 192.0.2.10 is not one of fail.test's designated mail servers";
             Mail mail = james.delivered("dry-1");
-            assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE)).get().getValue().value()).isEqualTo(reply);
+            assertThat(mail.getAttribute(AttributeName.of(MailAttributes.WOULD_HAVE_REFUSED)).get().getValue().value()).isEqualTo(reply);
             String header = SpfHookIT.headerLines(mail).get(0);
             assertThat(header).startsWith("Authentication-Results:").contains("(dry-run: would have refused: " + reply + ")");
             HeaderGrammar.AuthResults parsed = HeaderGrammar.authenticationResults(header);
@@ -75,7 +77,7 @@ class SpfHookConfigurationsIT {
             smtp.command("RCPT TO:<bob@receiver.test>");
             assertThat(smtp.data(SpfHookIT.message("dry-2"))).startsWith("250");
             Mail passed = james.delivered("dry-2");
-            assertThat(passed.getAttribute(AttributeName.of(SpfAttachments.WOULD_HAVE_ATTRIBUTE))).isEmpty();
+            assertThat(passed.getAttribute(AttributeName.of(MailAttributes.WOULD_HAVE_REFUSED))).isEmpty();
             assertThat(SpfHookIT.headerLines(passed).get(0)).doesNotContain("dry-run");
             // one decision per recipient at RCPT: bob and carol
             assertThat(metrics.countFor("spf.dryrun.wouldHaveRefused.mailfrom.fail.reject")).isEqualTo(2);
@@ -255,7 +257,7 @@ class SpfHookConfigurationsIT {
                     assertThat(smtp.data(SpfHookIT.message("skip-" + c[3] + c[0].length()))).startsWith("250");
                 }
                 Mail mail = james.delivered("skip-" + c[3] + c[0].length());
-                assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.EXEMPTION_ATTRIBUTE)).get().getValue().value()).isEqualTo(c[3]);
+                assertThat(mail.getAttribute(AttributeName.of(MailAttributes.EXEMPTION)).get().getValue().value()).isEqualTo(c[3]);
                 assertThat(Collections.list(mail.getMessage().getAllHeaderLines())).noneMatch(l -> l.startsWith("Received-SPF"));
                 String ar = SpfHookIT.headerLines(mail).get(0);
                 assertThat(HeaderGrammar.authenticationResults(ar).resinfos).extracting(r -> r.result + " " + r.properties.get("policy.exemption"))
@@ -289,7 +291,7 @@ class SpfHookConfigurationsIT {
                 assertThat(smtp.data(SpfHookIT.message("auth-skip"))).startsWith("250");
             }
             Mail mail = james.delivered("auth-skip");
-            assertThat(mail.getAttribute(AttributeName.of(SpfAttachments.EXEMPTION_ATTRIBUTE)).get().getValue().value()).isEqualTo("authenticated");
+            assertThat(mail.getAttribute(AttributeName.of(MailAttributes.EXEMPTION)).get().getValue().value()).isEqualTo("authenticated");
             // the same sender without AUTH is refused
             try (SmtpClient smtp = SmtpClient.connect(james.smtpPort(), "192.0.2.10")) {
                 smtp.command("EHLO helo.pass.test");

@@ -11,6 +11,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.jamesspf.dns.TestDnsServer;
+import org.jamesspf.james.message.HeaderGrammar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

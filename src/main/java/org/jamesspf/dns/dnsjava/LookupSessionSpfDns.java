@@ -1,5 +1,6 @@
 package org.jamesspf.dns.dnsjava;
 
+import org.jamesspf.spf.DomainNames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -49,9 +50,6 @@ import org.xbill.DNS.lookup.NoSuchRRSetException;
  * timeout fires.
  */
 public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
-    /** Per-query timeout when none is configured. */
-    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
-
     /** The session, the time one query may take across all servers, and the transport to close. */
     private static final class Session {
         final LookupSession lookups;
@@ -236,7 +234,7 @@ public final class LookupSessionSpfDns implements SpfDns, AutoCloseable {
      * expanded (a space from {@code %_}, a backslash) is one label octet, never an escape.
      */
     public static Name absoluteName(String name) throws IOException {
-        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        String n = DomainNames.stripDot(name);
         if (n.isEmpty()) {
             return Name.root;
         }

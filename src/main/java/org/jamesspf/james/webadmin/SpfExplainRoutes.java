@@ -7,7 +7,7 @@ import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.ErrorResponder;
-import org.jamesspf.james.LiveHooks;
+import org.jamesspf.james.explain.ExplainerRegistry;
 import spark.Request;
 import spark.Service;
 
@@ -23,10 +23,10 @@ public final class SpfExplainRoutes implements Routes {
     public static final String EXPLAIN_PATH = BASE_PATH + "/explain";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final LiveHooks hooks;
+    private final ExplainerRegistry hooks;
 
     @Inject
-    public SpfExplainRoutes(LiveHooks hooks) {
+    public SpfExplainRoutes(ExplainerRegistry hooks) {
         this.hooks = hooks;
     }
 
@@ -51,7 +51,7 @@ public final class SpfExplainRoutes implements Routes {
             } catch (IllegalArgumentException e) {
                 throw ErrorResponder.builder().statusCode(400).type(ErrorResponder.ErrorType.INVALID_ARGUMENT).message(e.getMessage())
                     .haltError();
-            } catch (LiveHooks.Unavailable e) {
+            } catch (ExplainerRegistry.Unavailable e) {
                 throw ErrorResponder.builder().statusCode(e.status()).type(ErrorResponder.ErrorType.SERVER_ERROR).message(e.getMessage())
                     .haltError();
             }

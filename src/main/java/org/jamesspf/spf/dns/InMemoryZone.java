@@ -1,5 +1,6 @@
 package org.jamesspf.spf.dns;
 
+import org.jamesspf.spf.DomainNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class InMemoryZone implements SpfDns {
 
     static String normalize(String name) {
         String n = Ascii.toLowerCase(name);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        return DomainNames.stripDot(n);
     }
 
     @Override

@@ -19,6 +19,11 @@ public interface SpfDns {
     /** IPv6 addresses of {@code name}, CNAMEs followed. */
     CompletionStage<DnsAnswer<IpAddress>> aaaa(String name);
 
+    /** RFC 7208 5.3, 5.4: the addresses of {@code name} in {@code client}'s family (AAAA for IPv6, A for IPv4). */
+    default CompletionStage<DnsAnswer<IpAddress>> addresses(String name, IpAddress client) {
+        return client.isV6() ? aaaa(name) : a(name);
+    }
+
     /** MX exchange names of {@code name}, in preference order; no implicit MX (RFC 7208 5.4). */
     CompletionStage<DnsAnswer<String>> mx(String name);
 

@@ -79,6 +79,16 @@ public final class Mechanism {
         return cidr6;
     }
 
+    /** RFC 7208 5.6: whether ip4/ip6 covers {@code client} (ip4 never matches an IPv6 client, nor ip6 an IPv4 one). */
+    public boolean covers(IpAddress client) {
+        return network != null && client.isIn(network, prefixFor(network));
+    }
+
+    /** RFC 7208 5.3, 5.4: the dual-cidr-length that applies to an address of {@code address}'s family. */
+    public int prefixFor(IpAddress address) {
+        return address.isV6() ? cidr6 : cidr4;
+    }
+
     /** The term as written in the record. */
     public String text() {
         return text;

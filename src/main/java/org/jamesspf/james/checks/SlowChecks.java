@@ -1,0 +1,54 @@
+package org.jamesspf.james.checks;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Registered domains and client networks with evaluations in flight that outlasted a wait at an
+ * enforcement point, and how many. While {@value #SLOW_DOMAIN} under a domain, or {@value #SLOW_NETWORK}
+ * from a network, are in that state, the I/O thread does not wait for that domain's or network's
+ * other checks at all: a slow zone or a slow network costs a few waits, not one per name, sender or
+ * host; one slow check (a lost packet) marks nobody.
+ */
+final class SlowChecks {
+    /** Evaluations in flight under one registered domain that outlasted a wait, from which its checks are not waited for. */
+    static final int SLOW_DOMAIN = 2;
+    /** The same from one client network. */
+    static final int SLOW_NETWORK = 4;
+
+    private final ConcurrentHashMap<String, AtomicInteger> domains = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ClientNetworks.Network, AtomicInteger> networks = new ConcurrentHashMap<>();
+
+    /** Whether checks of {@code place} are not to be waited for. */
+    boolean isSlow(FairShare.Place place) {
+        return atLeast(domains, place.domain(), SLOW_DOMAIN) || atLeast(networks, place.network(), SLOW_NETWORK);
+    }
+
+    /** An evaluation of {@code place} outlasted a wait (counted once, until {@link #finished}). */
+    void outlasted(FairShare.Place place) {
+        increment(domains, place.domain());
+        increment(networks, place.network());
+    }
+
+    /** An evaluation counted by {@link #outlasted} finished. */
+    void finished(FairShare.Place place) {
+        domains.computeIfPresent(place.domain(), (d, n) -> n.decrementAndGet() <= 0 ? null : n);
+        networks.computeIfPresent(place.network(), (d, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private static <K> boolean atLeast(ConcurrentHashMap<K, AtomicInteger> counts, K key, int threshold) {
+        if (counts.isEmpty()) {
+            return false;
+        }
+        AtomicInteger count = counts.get(key);
+        return count != null && count.get() >= threshold;
+    }
+
+    private static <K> void increment(ConcurrentHashMap<K, AtomicInteger> counts, K key) {
+        counts.compute(key, (k, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            count.incrementAndGet();
+            return count;
+        });
+    }
+}
