@@ -7,43 +7,48 @@ import org.jamesspf.spf.dns.SpfDns;
 
 /**
  * One evaluation's view of the resolver, counting the queries it sends (fetch-ahead's included;
- * they may be sent from DNS callback threads, hence atomic). Itself the counter: one allocation per check.
+ * they may be sent from DNS callback threads, hence atomic).
  */
-@SuppressWarnings("serial") // never serialised
-final class CountingDns extends AtomicInteger implements SpfDns {
-    private final transient SpfDns dns;
+final class CountingDns implements SpfDns {
+    private final SpfDns dns;
+    private final AtomicInteger sent;
 
     CountingDns(SpfDns dns) {
+        this(dns, new AtomicInteger());
+    }
+
+    private CountingDns(SpfDns dns, AtomicInteger sent) {
         this.dns = dns;
+        this.sent = sent;
     }
 
     @Override
     public CompletionStage<DnsAnswer<String>> txt(String name) {
-        incrementAndGet();
+        sent.incrementAndGet();
         return dns.txt(name);
     }
 
     @Override
     public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
-        incrementAndGet();
+        sent.incrementAndGet();
         return dns.a(name);
     }
 
     @Override
     public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
-        incrementAndGet();
+        sent.incrementAndGet();
         return dns.aaaa(name);
     }
 
     @Override
     public CompletionStage<DnsAnswer<String>> mx(String name) {
-        incrementAndGet();
+        sent.incrementAndGet();
         return dns.mx(name);
     }
 
     @Override
     public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
-        incrementAndGet();
+        sent.incrementAndGet();
         return dns.ptr(address);
     }
 
@@ -51,40 +56,11 @@ final class CountingDns extends AtomicInteger implements SpfDns {
     @Override
     public SpfDns speculative() {
         SpfDns view = dns.speculative();
-        if (view == dns) {
-            return this;
-        }
-        CountingDns outer = this;
-        return new SpfDns() {
-            @Override
-            public CompletionStage<DnsAnswer<String>> txt(String name) {
-                outer.incrementAndGet();
-                return view.txt(name);
-            }
+        return view == dns ? this : new CountingDns(view, sent);
+    }
 
-            @Override
-            public CompletionStage<DnsAnswer<IpAddress>> a(String name) {
-                outer.incrementAndGet();
-                return view.a(name);
-            }
-
-            @Override
-            public CompletionStage<DnsAnswer<IpAddress>> aaaa(String name) {
-                outer.incrementAndGet();
-                return view.aaaa(name);
-            }
-
-            @Override
-            public CompletionStage<DnsAnswer<String>> mx(String name) {
-                outer.incrementAndGet();
-                return view.mx(name);
-            }
-
-            @Override
-            public CompletionStage<DnsAnswer<String>> ptr(IpAddress address) {
-                outer.incrementAndGet();
-                return view.ptr(address);
-            }
-        };
+    /** Queries sent so far, speculative ones included. */
+    int sent() {
+        return sent.get();
     }
 }

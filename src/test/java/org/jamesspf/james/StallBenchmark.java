@@ -35,7 +35,9 @@ import org.jamesspf.dns.TestRecords;
  * It prints the tables and fails when a legitimate message is refused (4xx counted apart) or not
  * delivered, or the VERP client is deferred. Properties: {@code bench.seconds} (per row, default 8),
  * {@code bench.legit} (legitimate clients, 8), {@code bench.hostile} (hostile senders per row, 128),
- * {@code bench.scales} (multiples of it for the never-answering and slow 40-domain shapes, "2,10"),
+ * {@code bench.scales} (multiples of it for the never-answering and slow 40-domain shapes, "2,10"; at the
+ * largest, plain James under the same attack too, as a reference: what serving that many more
+ * sessions costs James itself),
  * {@code bench.costOnly} (only the CPU tables).
  */
 public final class StallBenchmark {
@@ -157,6 +159,13 @@ public final class StallBenchmark {
                     Row row = run(james, shape.label, shape, count);
                     row.neighbour = before;
                     rows.add(row);
+                    if (count > HOSTILE && count == HOSTILE * maxScale()) {
+                        // what serving that many more sessions costs James itself, without any check
+                        Row plainBefore = run(plain, "plain James, no attack (just before)", null, 0);
+                        Row reference = run(plain, "plain James under the same attack (reference)", shape, count);
+                        reference.neighbour = plainBefore;
+                        rows.add(reference);
+                    }
                 }
             }
             Row before = run(james, "plugin, no attack (just before)", null, 0);

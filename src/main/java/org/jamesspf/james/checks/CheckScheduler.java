@@ -59,7 +59,6 @@ final class CheckScheduler {
 
     private final SpfChecker checker;
     private final SpfMetrics metrics;
-    private final CheckLimits limits;
     private final Consumer<CheckOutcome> onEvaluated;
     private final LongSupplier nanoTime;
     private final FairShare fairShare;
@@ -75,7 +74,7 @@ final class CheckScheduler {
                    SpfMetrics metrics) {
         this.checker = Objects.requireNonNull(checker, "checker");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.limits = Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(limits, "limits");
         this.onEvaluated = Objects.requireNonNull(onEvaluated, "onEvaluated");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.fairShare = new FairShare(limits, new ClientNetworks(limits.networkPrefixV4(), limits.networkPrefixV6()));
