@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.jamesspf.spf.Limits;
 import org.jamesspf.spf.DomainNames;
-import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.SpfDns;
 import org.jamesspf.spf.record.Mechanism;

@@ -123,7 +123,7 @@ public final class SpfChecker {
         Objects.requireNonNull(request, "request");
         long start = System.nanoTime();
         Evaluation evaluation = new Evaluation(this, request, start + limits.timeBudget().toNanos(), threads);
-        CompletableFuture<Evaluation.Step> done = evaluation.start();
+        CompletableFuture<Step> done = evaluation.start();
         return done.thenApply(step -> new CheckOutcome(request, step.result, step.reason, step.term, step.problem, step.explanation,
             evaluation.lookups, evaluation.voids, evaluation.queries.sent(), System.nanoTime() - start, evaluation.trace,
             evaluation.macros.built(), evaluation.macros.usesLocalPart()));

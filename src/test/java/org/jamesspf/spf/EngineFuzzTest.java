@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.ForwardingDns;
 import org.jamesspf.spf.dns.InMemoryZone;
-import org.jamesspf.spf.dns.SpfDns;
 import org.jamesspf.spf.macro.MacroString;
 import org.jamesspf.spf.record.Mechanism;
 import org.jamesspf.spf.record.ParseResult;

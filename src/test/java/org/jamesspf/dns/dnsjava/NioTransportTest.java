@@ -20,7 +20,6 @@ import org.jamesspf.spf.dns.DnsAnswer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.Type;
 
 /** The transport over real UDP to the test responder: bounded sockets, changing source ports, no thread per answer. */
 class NioTransportTest {

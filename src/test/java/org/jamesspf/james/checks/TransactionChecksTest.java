@@ -17,12 +17,10 @@ import org.jamesspf.james.policy.Verdict;
 import org.jamesspf.spf.CheckOutcome;
 import org.jamesspf.spf.IpAddress;
 import org.jamesspf.spf.Reason;
-import org.jamesspf.spf.SpfChecker;
 import org.jamesspf.spf.SpfResult;
 import org.jamesspf.spf.dns.DnsAnswer;
 import org.jamesspf.spf.dns.InMemoryZone;
 import org.jamesspf.spf.dns.SpfDns;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
