@@ -131,6 +131,8 @@ public final class TestDnsServer implements AutoCloseable {
     private final AtomicInteger udpQueries = new AtomicInteger();
     private final java.util.Set<Integer> udpClientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    private final AtomicInteger tcpUnanswered = new AtomicInteger();
+    private final AtomicInteger maxTcpUnanswered = new AtomicInteger();
     private final AtomicInteger pendingDelayed = new AtomicInteger();
     private final AtomicInteger maxPendingDelayed = new AtomicInteger();
     private volatile Zone zone;
@@ -216,6 +218,11 @@ public final class TestDnsServer implements AutoCloseable {
         return tcpQueries.get();
     }
 
+    /** The most TCP queries read and not yet answered at one time. */
+    public int maxTcpUnanswered() {
+        return maxTcpUnanswered.get();
+    }
+
     private void serveUdp() {
         byte[] buffer = new byte[4096];
         while (running) {
@@ -265,9 +272,11 @@ public final class TestDnsServer implements AutoCloseable {
                 byte[] query = new byte[length];
                 in.readFully(query);
                 tcpQueries.incrementAndGet();
+                maxTcpUnanswered.accumulateAndGet(tcpUnanswered.incrementAndGet(), Math::max);
                 Object lock = new Object();
                 respond(query, false, reply -> {
                     synchronized (lock) {
+                        tcpUnanswered.decrementAndGet();
                         try {
                             out.writeShort(reply.length);
                             out.write(reply);

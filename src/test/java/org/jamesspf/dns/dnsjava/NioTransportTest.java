@@ -68,9 +68,34 @@ class NioTransportTest {
         // file descriptors of this process that are sockets, beyond those open before
         assertThat(mostOpen).as("sockets open at once").isBetween(1, 8);
         // 2,000 queries on sockets replaced every 256: more source ports than sockets at any time
-        assertThat(server.udpClientPorts()).isGreaterThanOrEqualTo(queries / NioTransport.QUERIES_PER_SOCKET);
+        assertThat(server.udpClientPorts()).isGreaterThanOrEqualTo(queries / UdpSockets.QUERIES_PER_SOCKET);
         dns.close();
         assertThat(openSockets()).isLessThanOrEqualTo(socketsBefore);
+    }
+
+    @Test
+    @DisplayName("RFC 7766: 40 truncated answers at once are asked again over TCP, never more connections than UDP sockets")
+    void tcpConnectionsBounded() throws Exception {
+        String big = "v=spf1 " + "ip4:198.51.100.0/24 ".repeat(40) + "-all";
+        TestDnsServer.Zone zone = new TestDnsServer.Zone().delayAll(Duration.ofMillis(50));
+        int queries = 40;
+        for (int i = 0; i < queries; i++) {
+            zone.add(TestRecords.txt("t" + i + ".example", big + " exp=t" + i + ".example"));
+        }
+        TestDnsServer server = closing(TestDnsServer.start(zone));
+        EngineThreads threads = closing(EngineThreads.start("tcp-test", 2));
+        LookupSessionSpfDns dns = closing(LookupSessionSpfDns.forServers(List.of(server.address()), Duration.ofSeconds(10), false,
+            threads.executor(), 2));
+        List<CompletableFuture<DnsAnswer<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < queries; i++) {
+            answers.add(dns.txt("t" + i + ".example").toCompletableFuture());
+        }
+        for (int i = 0; i < queries; i++) {
+            assertThat(answers.get(i).get(60, TimeUnit.SECONDS).records()).as("t" + i)
+                .containsExactly(big + " exp=t" + i + ".example");
+        }
+        assertThat(server.tcpQueries()).as("each truncated answer asked again over TCP").isEqualTo(queries);
+        assertThat(server.maxTcpUnanswered()).as("TCP queries in flight at once").isBetween(1, 2);
     }
 
     /** Sockets among this process's open file descriptors (Linux /proc). */
