@@ -19,6 +19,8 @@ public final class CheckRequest {
     private final String domain;
     /** A local policy evaluated instead of the domain's published record; null for check_host() as RFC 7208 has it. */
     private final String localPolicy;
+    /** Computed once: a request is a key of several maps on every check. 0 until then. */
+    private int hash;
 
     private CheckRequest(IpAddress ip, Identity identity, String sender, String helo, String receiver) {
         this(ip, identity, sender, helo, receiver, null);
@@ -129,7 +131,12 @@ public final class CheckRequest {
 
     @Override
     public int hashCode() {
-        return Objects.hash(ip, identity, sender, helo, receiver, localPolicy);
+        int h = hash;
+        if (h == 0) {
+            h = Objects.hash(ip, identity, sender, helo, receiver, localPolicy);
+            hash = h;
+        }
+        return h;
     }
 
     @Override

@@ -92,6 +92,11 @@ final class JamesProcess implements AutoCloseable {
         return Long.parseLong(ask("threads"));
     }
 
+    /** Milliseconds the James JVM's JIT compilers have spent so far (CompilationMXBean). */
+    long jitMillis() throws IOException {
+        return Long.parseLong(ask("jit"));
+    }
+
     long heapAfterGc() throws IOException {
         return Long.parseLong(ask("heap"));
     }
@@ -150,6 +155,9 @@ final class JamesProcess implements AutoCloseable {
                         break;
                     case "threads":
                         stdout.println(ManagementFactory.getThreadMXBean().getTotalStartedThreadCount());
+                        break;
+                    case "jit":
+                        stdout.println(ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
                         break;
                     case "heap":
                         long used = Long.MAX_VALUE;

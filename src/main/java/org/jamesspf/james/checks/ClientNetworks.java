@@ -1,6 +1,5 @@
 package org.jamesspf.james.checks;
 
-import java.util.Objects;
 import org.jamesspf.spf.IpAddress;
 
 /**
@@ -26,7 +25,7 @@ final class ClientNetworks {
 
         @Override
         public int hashCode() {
-            return Objects.hash(base, prefix);
+            return base.hashCode() * 31 + prefix;
         }
 
         @Override

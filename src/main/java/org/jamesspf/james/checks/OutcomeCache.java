@@ -31,10 +31,13 @@ final class OutcomeCache {
     private static final class Key {
         final CheckRequest request;
         final boolean shared;
+        private final int hash;
 
         Key(CheckRequest request, boolean shared) {
             this.request = request;
             this.shared = shared;
+            this.hash = shared ? Objects.hash(request.ip(), request.identity(), request.domain(), request.helo(), request.receiver(),
+                request.localPolicy()) : request.hashCode();
         }
 
         @Override
@@ -53,8 +56,7 @@ final class OutcomeCache {
 
         @Override
         public int hashCode() {
-            return shared ? Objects.hash(request.ip(), request.identity(), request.domain(), request.helo(), request.receiver(),
-                request.localPolicy()) : request.hashCode();
+            return hash;
         }
     }
 

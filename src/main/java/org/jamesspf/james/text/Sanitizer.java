@@ -10,6 +10,14 @@ public final class Sanitizer {
 
     /** Control and non-ASCII characters become '?'; runs of white space become one space; cut to {@code max}. */
     public static String replyText(String value, int max) {
+        if (isClean(value, max)) {
+            return value; // the common case: nothing to change, nothing to copy
+        }
+        return rewrite(value, max);
+    }
+
+    /** {@link #replyText} for a value that needs changes. */
+    static String rewrite(String value, int max) {
         StringBuilder out = new StringBuilder(Math.min(value.length(), max + 3));
         boolean space = false;
         for (int i = 0; i < value.length() && out.length() < max; i++) {
@@ -34,6 +42,23 @@ public final class Sanitizer {
         }
         out.setLength(end);
         return out.toString();
+    }
+
+    /** Whether {@link #replyText} would return {@code value} unchanged: printable ASCII, single inner spaces, within {@code max}. */
+    private static boolean isClean(String value, int max) {
+        int n = value.length();
+        if (n > max || (n > 0 && (value.charAt(0) == ' ' || value.charAt(n - 1) == ' '))) {
+            return false;
+        }
+        char previous = 'x';
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if ((c < 0x21 || c > 0x7E) && !(c == ' ' && previous != ' ')) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     /** Characters of a value written into a header field or a mail attribute at most. */
