@@ -32,8 +32,9 @@ import org.jamesspf.spf.SpfChecker;
  *   <li>Evaluations in flight are capped in all, per client network and per sender registered
  *       domain ({@link FairShare}); new ones per minute per network and per domain ({@link CheckBudget}).
  *       Past a cap or a budget no evaluation starts: the caller applies its pending action.</li>
- *   <li>An evaluation that already outlasted one wait is not waited for again, and a domain or a
- *       network with several such is not waited for at all ({@link SlowChecks}).</li>
+ *   <li>An evaluation that already outlasted one wait is not waited for again, a domain or a
+ *       network with several such is not waited for at all, and one with any such by one I/O thread
+ *       at a time ({@link SlowChecks}).</li>
  * </ul>
  */
 final class CheckScheduler {
@@ -207,7 +208,19 @@ final class CheckScheduler {
                 outlasted(evaluation);
                 return Optional.empty();
             }
-            return Optional.of(future.get(maxWaitNanos, TimeUnit.NANOSECONDS));
+            if (!slow.isSuspect(evaluation.place)) {
+                return Optional.of(future.get(maxWaitNanos, TimeUnit.NANOSECONDS));
+            }
+            if (!slow.trySuspectWait()) {
+                // another I/O thread is already waiting for a suspect's check: not two of them
+                outlasted(evaluation);
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(future.get(maxWaitNanos, TimeUnit.NANOSECONDS));
+            } finally {
+                slow.suspectWaitDone();
+            }
         } catch (TimeoutException e) {
             outlasted(evaluation);
             return Optional.empty();

@@ -1,6 +1,7 @@
 package org.jamesspf.james.checks;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -8,13 +9,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * enforcement point, and how many. While {@value #SLOW_DOMAIN} under a domain, or {@value #SLOW_NETWORK}
  * from a network, are in that state, the I/O thread does not wait for that domain's or network's
  * other checks at all: a slow zone or a slow network costs a few waits, not one per name, sender or
- * host; one slow check (a lost packet) marks nobody.
+ * host; one slow check (a lost packet) marks nobody. Below that, a domain or network with one such
+ * check is suspect: at most {@value #SUSPECT_WAITS} I/O thread waits at a time for suspects' checks,
+ * whichever domain or network they are from, so that many slow networks or domains together cannot
+ * hold the I/O threads either; checks of domains and networks with none wait as before.
  */
 final class SlowChecks {
     /** Evaluations in flight under one registered domain that outlasted a wait, from which its checks are not waited for. */
     static final int SLOW_DOMAIN = 2;
     /** The same from one client network. */
     static final int SLOW_NETWORK = 4;
+    /** I/O threads that may wait at once for checks of suspect domains and networks, all of them together. */
+    static final int SUSPECT_WAITS = 1;
+
+    private final Semaphore suspectWaits = new Semaphore(SUSPECT_WAITS);
 
     private final ConcurrentHashMap<String, AtomicInteger> domains = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ClientNetworks.Network, AtomicInteger> networks = new ConcurrentHashMap<>();
@@ -22,6 +30,20 @@ final class SlowChecks {
     /** Whether checks of {@code place} are not to be waited for. */
     boolean isSlow(FairShare.Place place) {
         return atLeast(domains, place.domain(), SLOW_DOMAIN) || atLeast(networks, place.network(), SLOW_NETWORK);
+    }
+
+    /** Whether {@code place}'s domain or network has an evaluation in flight that outlasted a wait. */
+    boolean isSuspect(FairShare.Place place) {
+        return atLeast(domains, place.domain(), 1) || atLeast(networks, place.network(), 1);
+    }
+
+    /** Takes the right to wait for a suspect's check, if no other I/O thread holds it; give it back with {@link #suspectWaitDone}. */
+    boolean trySuspectWait() {
+        return suspectWaits.tryAcquire();
+    }
+
+    void suspectWaitDone() {
+        suspectWaits.release();
     }
 
     /** An evaluation of {@code place} outlasted a wait (counted once, until {@link #finished}). */

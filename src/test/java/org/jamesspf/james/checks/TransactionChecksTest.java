@@ -176,4 +176,29 @@ class TransactionChecksTest {
         assertThat(other.outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
         dns.release.complete(null);
     }
+
+    @Test
+    @DisplayName("one I/O thread at a time waits for checks of networks and domains with a check that outlasted a wait; others wait as before")
+    void oneWaitAtATimeForSuspects() throws Exception {
+        ScriptedDns dns = new ScriptedDns(ZONE);
+        CheckHarness checks = checks(dns);
+        // one check of 192.0.2.0/24 outlasts its wait: that network is suspect (not yet slow: one such check)
+        assertThat(checks.decide("192.0.2.1", "h", "u@held.a.test", Duration.ofMillis(20).toNanos()).isPending()).isTrue();
+        // an I/O thread waits for another check of that network
+        java.util.concurrent.CompletableFuture<Verdict> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> checks.decide("192.0.2.2", "h", "u@held.b.test", WAIT));
+        Thread.sleep(300); // it has taken the wait by then (a hang guard below, not a timing)
+        // a second one does not wait: the pending action at once
+        long before = System.nanoTime();
+        Verdict second = checks.decide("192.0.2.3", "h", "u@held.c.test", WAIT);
+        assertThat(second.isPending()).isTrue();
+        assertThat(System.nanoTime() - before).as("not a second wait").isLessThan(WAIT / 2);
+        // a network and domain with no such check are waited for as before
+        assertThat(checks.decide("198.51.100.7", "h", "alice@pass.test", WAIT).outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
+        assertThat(waiting.isDone()).as("the first waiter still waits").isFalse();
+        dns.release.complete(null);
+        Verdict waited = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(waited.isPending()).as("the one that waited got its outcome").isFalse();
+        assertThat(waited.outcomes().get(0).result()).isEqualTo(SpfResult.PASS);
+    }
 }
