@@ -571,8 +571,10 @@ public final class StallBenchmark {
         }
     }
 
-    /** One client address sending 1,000 messages a minute, each from a new VERP local part; any 4xx or 5xx is a violation. */
-    /** One connection, a message every 60 ms (1,000 a minute), each from a new VERP local part; counts them in {@code messages}. */
+    /**
+     * One client address on one connection, a message every 60 ms (1,000 a minute), each from a new VERP
+     * local part; counts them in {@code messages}; any 4xx or 5xx is a violation.
+     */
     private static void verpClient(int port, AtomicBoolean stop, Row row, AtomicInteger messages) {
         int n = 0;
         try (SmtpClient smtp = SmtpClient.connect(port, "10.200.0.1")) {
