@@ -54,6 +54,8 @@ final class HeaderPlacement {
         List<String> existing = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         int removed = 0;
+        // a field named as ours: javax.mail would insert ours next to it, not on top
+        boolean ourNames = false;
         for (Enumeration<String> all = message.getAllHeaderLines(); all.hasMoreElements(); ) {
             String line = all.nextElement();
             int colon = line.indexOf(':');
@@ -61,8 +63,9 @@ final class HeaderPlacement {
             if (names.size() <= MAX_NAMES_IN_PLACE) {
                 names.add(Ascii.toLowerCase(name));
             }
-            if (authservId != null && name.equalsIgnoreCase(HeaderRenderer.AUTHENTICATION_RESULTS)
-                && AuthservIdMatcher.claims(line.substring(colon + 1), authservId)) {
+            boolean authenticationResults = name.equalsIgnoreCase(HeaderRenderer.AUTHENTICATION_RESULTS);
+            ourNames |= authenticationResults || name.equalsIgnoreCase(HeaderRenderer.RECEIVED_SPF);
+            if (authservId != null && authenticationResults && AuthservIdMatcher.claims(line.substring(colon + 1), authservId)) {
                 removed++;
                 continue;
             }
@@ -78,7 +81,7 @@ final class HeaderPlacement {
             for (String line : existing) {
                 message.addHeaderLine(line);
             }
-        } else if (removed == 0 && !hasOurNames(message)) {
+        } else if (!ourNames) {
             for (String line : lines) {
                 int colon = line.indexOf(':');
                 message.addHeader(line.substring(0, colon), line.substring(colon + 1).trim());
@@ -89,11 +92,6 @@ final class HeaderPlacement {
         if (removed > 0) {
             LOGGER.info("SPF: removed {} incoming Authentication-Results header(s) claiming authserv-id {}", removed, authservId);
         }
-    }
-
-    /** Whether the message holds a field named as ours (javax.mail would insert ours next to it, not on top). */
-    private static boolean hasOurNames(MimeMessage message) throws MessagingException {
-        return message.getHeader(HeaderRenderer.AUTHENTICATION_RESULTS) != null || message.getHeader(HeaderRenderer.RECEIVED_SPF) != null;
     }
 
     /**

@@ -112,6 +112,26 @@ class HeaderPlacementTest {
     }
 
     @Test
+    @DisplayName("many distinct names and an incoming Received-SPF (another receiver's): kept, ours still on top (written anew)")
+    void manyDistinctNamesAndAFieldOfOurName() throws Exception {
+        StringBuilder raw = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            raw.append("X-Field-").append(i).append(": value ").append(i).append("\r\n");
+        }
+        raw.append("Received-SPF: pass (relay.example: upstream) client-ip=198.51.100.1\r\n");
+        raw.append("Subject: big\r\n\r\nthe body\r\n");
+        CountingMessage message = new CountingMessage(raw.toString());
+        Mail mail = mail(message);
+        HeaderPlacement.prepend(mail, OURS, "mx.receiver.test");
+        List<String> lines = lines(mail);
+        assertThat(lines).hasSize(2 + 1_000 + 2);
+        assertThat(lines.subList(0, 2)).as("javax.mail would have put ours next to the incoming one").isEqualTo(OURS);
+        assertThat(lines.get(2)).isEqualTo("X-Field-0: value 0");
+        assertThat(lines).contains("Received-SPF: pass (relay.example: upstream) client-ip=198.51.100.1");
+        assertThat(body(mail)).isEqualTo("the body\r\n");
+    }
+
+    @Test
     @DisplayName("few distinct names, many fields: reordered in place, one removal per name (at most 64)")
     void fewDistinctNames() throws Exception {
         StringBuilder raw = new StringBuilder();
