@@ -168,11 +168,8 @@ public final class NioTransport extends FixedSettingsResolver implements AutoClo
     private void start(Attempt a) {
         byDeadline.addLast(a);
         if (a.tcp) {
-            if (tcpOpen >= maxTcp) {
-                waitingForTcp.addLast(a);
-                return;
-            }
-            startTcp(a);
+            waitingForTcp.addLast(a);
+            startWaitingTcp();
             return;
         }
         try {
@@ -189,14 +186,27 @@ public final class NioTransport extends FixedSettingsResolver implements AutoClo
         return copy.toWire();
     }
 
-    private void startTcp(Attempt a) {
-        tcpOpen++;
-        a.id = random.nextInt(0x10000);
-        try {
-            a.tcpExchange = TcpExchange.open(withId(a.query, a.id), a.server, selector, a);
-        } catch (IOException e) {
-            tcpClosed();
-            nextServerOrFail(a, e);
+    /**
+     * Starts attempts waiting for a TCP connection, oldest first, while fewer than {@code maxTcp} are
+     * open. A loop, not a recursion: connections that fail at once (out of file descriptors) free
+     * their slot for the next in the same loop.
+     */
+    private void startWaitingTcp() {
+        while (tcpOpen < maxTcp) {
+            Attempt a = waitingForTcp.pollFirst();
+            if (a == null) {
+                return;
+            }
+            if (a.finished) {
+                continue;
+            }
+            a.id = random.nextInt(0x10000);
+            try {
+                a.tcpExchange = TcpExchange.open(withId(a.query, a.id), a.server, selector, a);
+                tcpOpen++;
+            } catch (IOException e) {
+                nextServerOrFail(a, e);
+            }
         }
     }
 
@@ -303,19 +313,8 @@ public final class NioTransport extends FixedSettingsResolver implements AutoClo
         if (a.tcpExchange != null) {
             a.tcpExchange.close();
             a.tcpExchange = null;
-            tcpClosed();
-        }
-    }
-
-    /** A TCP connection closed: the next attempt waiting for one, if any, starts. */
-    private void tcpClosed() {
-        tcpOpen--;
-        Attempt waiting = waitingForTcp.pollFirst();
-        while (waiting != null && waiting.finished) {
-            waiting = waitingForTcp.pollFirst();
-        }
-        if (waiting != null) {
-            startTcp(waiting);
+            tcpOpen--;
+            startWaitingTcp();
         }
     }
 

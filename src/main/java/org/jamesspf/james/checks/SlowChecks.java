@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * enforcement point, and how many. While {@value #SLOW_DOMAIN} under a domain, or {@value #SLOW_NETWORK}
  * from a network, are in that state, the I/O thread does not wait for that domain's or network's
  * other checks at all: a slow zone or a slow network costs a few waits, not one per name, sender or
- * host; one slow check (a lost packet) marks nobody. Below that, a domain or network with one such
- * check is suspect: at most {@value #SUSPECT_WAITS} I/O thread waits at a time for suspects' checks,
+ * host; one slow check (a lost packet) does not stop the waits. It makes its domain and network
+ * suspect, though: at most {@value #SUSPECT_WAITS} I/O thread waits at a time for suspects' checks,
  * whichever domain or network they are from, so that many slow networks or domains together cannot
- * hold the I/O threads either; checks of domains and networks with none wait as before.
+ * hold the I/O threads either; a suspect's check that finds that wait taken gets the pending action.
+ * Checks of domains and networks with none wait as before.
  */
 final class SlowChecks {
     /** Evaluations in flight under one registered domain that outlasted a wait, from which its checks are not waited for. */
