@@ -185,9 +185,14 @@ class TransactionChecksTest {
         // one check of 192.0.2.0/24 outlasts its wait: that network is suspect (not yet slow: one such check)
         assertThat(checks.decide("192.0.2.1", "h", "u@held.a.test", Duration.ofMillis(20).toNanos()).isPending()).isTrue();
         // an I/O thread waits for another check of that network
-        java.util.concurrent.CompletableFuture<Verdict> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> checks.decide("192.0.2.2", "h", "u@held.b.test", WAIT));
-        Thread.sleep(300); // it has taken the wait by then (a hang guard below, not a timing)
+        java.util.concurrent.CompletableFuture<Verdict> waiting = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter = new Thread(() -> waiting.complete(checks.decide("192.0.2.2", "h", "u@held.b.test", WAIT)), "io-thread");
+        waiter.start();
+        long guard = System.nanoTime() + WAIT;
+        while (waiter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < guard) {
+            Thread.sleep(1); // until it is parked in its bounded wait, holding the one suspect wait
+        }
+        assertThat(waiter.getState()).isEqualTo(Thread.State.TIMED_WAITING);
         // a second one does not wait: the pending action at once
         long before = System.nanoTime();
         Verdict second = checks.decide("192.0.2.3", "h", "u@held.c.test", WAIT);
